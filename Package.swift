@@ -1,0 +1,36 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "pgha",
+    products: [
+        .executable(name: "pgha", targets: ["pgha"]),
+    ],
+    targets: [
+        // libpq from libpq-dev, found through pkg-config.
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        // fork/exec as another user: Swift cannot call fork() itself.
+        .target(name: "CPosix"),
+        .target(
+            name: "PGHA",
+            dependencies: ["CLibPQ", "CPosix"]
+        ),
+        .executableTarget(
+            name: "pgha",
+            dependencies: ["PGHA"]
+        ),
+        .testTarget(
+            name: "PGHATests",
+            dependencies: ["PGHA"]
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["PGHA"]
+        ),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,20 @@
+/// demote: primary to standby. A clean stop (the shutdown checkpoint reaches the standbys), the recovery
+/// configuration, a start as standby. A stopped or crashed instance is started as a standby too. 0 when
+/// the instance runs as a standby.
+func demote(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
+    let resource = try Resource.resolve(environment: context.environment, checkBinariesVersion: false)
+    switch try instanceState(resource, context: context) {
+    case .standby:
+        context.log.info("instance already runs as a standby")
+        return .success
+    case .primary:
+        context.log.info("stopping the primary cleanly before it starts again as a standby")
+        try resource.control.stop(timeoutSeconds: context.budget(default: 120) / 2)
+    case .failed(let why) where resource.dataDirectory.runningPostmasterPID != nil:
+        throw .notRunning(why)
+    case .stopped, .crashedPrimary, .failed:
+        break
+    }
+    try startAsStandby(resource, context: context, promoted: nil)
+    return .success
+}

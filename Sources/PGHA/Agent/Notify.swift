@@ -1,0 +1,75 @@
+/// notify: never fails the cluster (always 0); what goes wrong is logged.
+///
+/// - pre-promote: every running standby publishes its WAL position for the election.
+/// - post-promote: the new primary creates and drops slots; every standby points primary_conninfo at it.
+/// - post-start: a standby that just started points at the primary; the primary adds slots for newcomers.
+func notify(_ context: ActionContext) -> OCFReturnCode {
+    guard let event = NotifyEvent(environment: context.environment) else {
+        context.log.warning("notification without a known type and operation: ignored")
+        return .success
+    }
+    do {
+        let resource = try Resource.resolve(environment: context.environment, checkBinariesVersion: false)
+        let members = event.knownNodes
+        if !members.isEmpty { saveMembers(members, context: context) }
+        switch (event.timing, event.operation) {
+        case (.pre, .promote):
+            try publishWALPosition(resource, context: context)
+        case (.post, .promote), (.post, .start):
+            try followPromoted(event, resource: resource, context: context)
+        default:
+            break
+        }
+    } catch {
+        context.log.error("\(event.timing.rawValue)-\(event.operation.rawValue): \(error.reason)")
+    }
+    return .success
+}
+
+func publishWALPosition(_ resource: Resource, context: ActionContext) throws(AgentError) {
+    guard try instanceState(resource, context: context) == .standby else { return }
+    let position = try localWALPosition(try resource.connect())
+    try Cluster().setPrivateAttribute(walPositionAttribute, value: position.published, node: resource.node)
+    context.log.info("published \(position) for the election")
+}
+
+/// After a promotion or a start: the primary keeps slots for the members, a standby streams from the primary.
+func followPromoted(_ event: NotifyEvent, resource: Resource, context: ActionContext) throws(AgentError) {
+    guard let promoted = event.promotedAfter else {
+        context.log.debug("no promoted node in this transition")
+        return
+    }
+    let state = try instanceState(resource, context: context)
+    if promoted == resource.node {
+        guard state == .primary else { return }
+        if event.operation == .promote { Cluster().deletePrivateAttribute(walPositionAttribute, node: resource.node) }
+        try synchronizeSlots(resource, members: memberNodes(context: context, adding: event.knownNodes),
+                             context: context)
+        return
+    }
+    guard state == .standby else { return }
+    if event.operation == .promote { Cluster().deletePrivateAttribute(walPositionAttribute, node: resource.node) }
+    try pointStandby(at: promoted, resource: resource, context: context)
+}
+
+/// Rewrites a running standby's primary_conninfo and primary_slot_name when they differ from what
+/// `promoted` needs: a reload on 13 and later, a restart before.
+func pointStandby(at promoted: String, resource: Resource, context: ActionContext) throws(AgentError) {
+    let files = RecoveryFiles(dataDirectory: resource.dataDirectory, version: resource.version, owner: resource.user)
+    let session = try resource.connect()
+    let current = try files.running(through: session)
+    let wanted = standbyConfiguration(current: current, node: resource.node, promoted: promoted,
+                                      parameters: resource.parameters)
+    guard wanted != current else {
+        context.log.info("already streams from \(promoted): primary_conninfo unchanged")
+        return
+    }
+    let needsRestart = try files.apply(wanted, through: session)
+    if needsRestart {
+        context.log.info("primary is now \(promoted): restarting (PostgreSQL \(resource.version) reads primary_conninfo only at start)")
+        try resource.control.stop(timeoutSeconds: context.budget(default: 60) / 2)
+        try startAsStandby(resource, context: context, promoted: promoted)
+    } else {
+        context.log.info("primary is now \(promoted): primary_conninfo '\(wanted.primaryConninfo)' slot \(wanted.primarySlotName), reloaded")
+    }
+}

@@ -1,0 +1,68 @@
+/// promote: only when no other standby has more WAL (see `elect`), then `pg_ctl promote`, waiting until the
+/// instance accepts writes, then one replication slot per other member. 0 promoted (or already primary);
+/// 1 when this node must not or could not be promoted.
+func promote(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
+    let resource = try Resource.resolve(environment: context.environment, checkBinariesVersion: false)
+    switch try instanceState(resource, context: context) {
+    case .primary:
+        context.log.info("instance already runs as the primary")
+        return .success
+    case .standby:
+        break
+    case .stopped, .crashedPrimary, .failed:
+        throw .notRunning("only a running standby can be promoted")
+    }
+
+    // The promotion score is only a hint, set by a monitor that may be old: the published positions of
+    // this transition decide.
+    if context.environment.hasCloneMeta, Cluster().isInstalled {
+        try checkElection(resource, context: context)
+    }
+
+    try resource.control.promote(timeoutSeconds: context.budget(default: 30))
+    let writable = Clock.waitUntil(timeout: 10) { (try? instanceState(resource, context: context)) == .primary }
+    guard writable else { throw .notRunning("instance did not become writable after pg_ctl promote") }
+    let session = try resource.connect()
+    let timeline = try session.value("SELECT timeline_id FROM pg_control_checkpoint()") ?? "?"
+    context.log.info("\(resource.node) promoted: now primary on timeline \(timeline)")
+    do {
+        try synchronizeSlots(resource, members: memberNodes(context: context), context: context)
+    } catch {
+        // The promotion stands; post-promote notify synchronises the slots again.
+        context.log.warning("replication slots not synchronised: \(error.reason)")
+    }
+    return .success
+}
+
+/// Compares this node's WAL position with what the other nodes published in pre-promote notify, and fails
+/// the promotion in favour of a better node.
+func checkElection(_ resource: Resource, context: ActionContext) throws(AgentError) {
+    let cluster = Cluster()
+    let session = try resource.connect()
+    let local = Candidate(node: resource.node, position: try localWALPosition(session))
+    let others = (cluster.nodes() ?? []).filter { $0 != resource.node }
+    var candidates: [Candidate] = []
+    // attrd is asynchronous: values published moments ago in pre-promote may not be readable yet.
+    let deadline = Clock.now + 5
+    for node in others {
+        var value: String?
+        _ = Clock.waitUntil(timeout: max(0, deadline - Clock.now), interval: 0.25) {
+            value = cluster.privateAttribute(walPositionAttribute, node: node)
+            return value != nil
+        }
+        candidates.append(Candidate(node: node, position: value.flatMap { WALPosition(published: $0) }))
+    }
+    let summary = candidates.map { "\($0.node) \($0.position?.description ?? "nothing published")" }
+        .joined(separator: ", ")
+    switch elect(local: local, others: candidates) {
+    case .promote:
+        context.log.info("\(local.node) may promote: \(local.position!) >= \(summary.isEmpty ? "no other candidate" : summary)")
+    case .deferTo(let better):
+        context.log.warning("\(local.node) must not promote: \(better.node) \(better.position!) is ahead of \(local.position!)")
+        try? cluster.setPromotionScore(1000, resource: context.environment.resourceName, node: better.node)
+        try? cluster.setPromotionScore(1, resource: context.environment.resourceName, node: local.node)
+        throw .refused("\(better.node) has more WAL (\(better.position!)) than \(local.node) (\(local.position!))")
+    case .refuse(let why):
+        throw .refused(why)
+    }
+}

@@ -1,0 +1,62 @@
+/// The resource as the actions see it: parameters checked against the machine, the binaries found, the
+/// data directory's version known. Built once per action by `Resource.resolve`.
+public struct Resource: Sendable {
+    public let parameters: Parameters
+    public let user: SystemUser
+    public let bindir: String
+    public let dataDirectory: DataDirectory
+    public let version: ServerVersion
+    public let node: String
+
+    public var control: ServerControl {
+        ServerControl(bindir: bindir, pgdata: parameters.pgdata, datadir: parameters.datadir, user: user,
+                      logfile: parameters.logfile, startOptions: parameters.startOptions, port: parameters.pgport,
+                      socketDirectory: parameters.pghost)
+    }
+
+    public func sessionTarget(timeoutSeconds: Int = 5) -> Session.Target {
+        Session.Target(socketDirectory: parameters.pghost, port: parameters.pgport, user: user,
+                       connectTimeoutSeconds: timeoutSeconds, statementTimeoutMilliseconds: timeoutSeconds * 1000)
+    }
+
+    public func connect(timeoutSeconds: Int = 5) throws(AgentError) -> Session {
+        try Session(sessionTarget(timeoutSeconds: timeoutSeconds))
+    }
+
+    /// This node's replication slot on the primary.
+    public var slotName: String { ReplicationSlot.name(for: node) }
+
+    /// The binaries needed by every action but monitor's steady state.
+    static let requiredBinaries = ["pg_ctl", "pg_controldata", "postgres"]
+
+    /// Checks everything an action needs from the machine. `checkBinariesVersion` runs `pg_ctl --version`
+    /// (a child process): validate-all and start do, monitor does not.
+    public static func resolve(environment: OCFEnvironment, checkBinariesVersion: Bool) throws(AgentError) -> Resource {
+        let parameters = try Parameters(environment: environment)
+        let user = try SystemUser(name: parameters.systemUser)
+        let dataDirectory = DataDirectory(path: parameters.datadir)
+        guard dataDirectory.exists else { throw .pgdataMissing(parameters.datadir) }
+        if parameters.pgdata != parameters.datadir, !FileSystem.isDirectory(parameters.pgdata) {
+            throw .pgdataMissing(parameters.pgdata)
+        }
+        guard let version = dataDirectory.version else { throw .notADataDirectory(parameters.datadir) }
+        guard version.isSupported else { throw .unsupportedVersion(version.major) }
+        let bindir = parameters.bindir ?? defaultBindir(for: version)
+        for binary in requiredBinaries where !ChildProcess.isExecutable(bindir + "/" + binary) {
+            throw .binaryMissing(bindir + "/" + binary)
+        }
+        let resource = Resource(parameters: parameters, user: user, bindir: bindir, dataDirectory: dataDirectory,
+                                version: version, node: environment.nodeName)
+        if checkBinariesVersion {
+            let binaries = try resource.control.binariesVersion()
+            guard binaries == version else { throw .versionMismatch(data: version.major, binaries: binaries.major) }
+        }
+        return resource
+    }
+
+    /// Debian's layout first (one directory per major version), then the traditional /usr/bin.
+    static func defaultBindir(for version: ServerVersion) -> String {
+        let debian = "/usr/lib/postgresql/\(version)/bin"
+        return ChildProcess.isExecutable(debian + "/pg_ctl") ? debian : "/usr/bin"
+    }
+}

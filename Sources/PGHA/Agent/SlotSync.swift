@@ -1,0 +1,44 @@
+/// Keeps the primary's physical slots in step with the cluster's members: one per other member node,
+/// none for nodes that left. Slots the agent did not name (no `pgha_` prefix) are never touched.
+func synchronizeSlots(_ resource: Resource, members: [String], context: ActionContext) throws(AgentError) {
+    guard !members.isEmpty else {
+        context.log.warning("no member list known: replication slots left as they are")
+        return
+    }
+    let session = try resource.connect(timeoutSeconds: 5)
+    let existing = try session.query("SELECT slot_name FROM pg_replication_slots WHERE slot_type = 'physical'")
+        .compactMap { $0.first ?? nil }
+    let plan = ReplicationSlot.plan(existing: existing, members: members, primary: resource.node)
+    for slot in plan.create {
+        try session.query("SELECT pg_create_physical_replication_slot($1)", [slot])
+        context.log.info("created replication slot \(slot) (members: \(members.joined(separator: " ")))")
+    }
+    for slot in plan.drop {
+        // An active slot belongs to a connected walsender; it is dropped at a later sync once it is idle.
+        let active = try session.value("SELECT active FROM pg_replication_slots WHERE slot_name = $1", [slot])
+        guard active != "t" else {
+            context.log.warning("slot \(slot) of a former member is still in use: not dropped now")
+            continue
+        }
+        try session.query("SELECT pg_drop_replication_slot($1)", [slot])
+        context.log.info("dropped replication slot \(slot): its node is no longer a member")
+    }
+}
+
+/// The member nodes: the cluster's node list when a cluster answers, else the nodes the last notification
+/// named (saved under HA_RSCTMP), plus any given.
+func memberNodes(context: ActionContext, adding extra: [String] = []) -> [String] {
+    var members = Cluster().nodes() ?? savedMembers(context: context)
+    for node in extra where !members.contains(node) { members.append(node) }
+    return members
+}
+
+func savedMembers(context: ActionContext) -> [String] {
+    (FileSystem.read(context.statePath("members")) ?? "").split(whereSeparator: \.isWhitespace).map(String.init)
+}
+
+func saveMembers(_ members: [String], context: ActionContext) {
+    FileSystem.makeDirectories(context.environment.stateDirectory)
+    try? FileSystem.writeAtomically(context.statePath("members"), members.joined(separator: " ") + "\n", owner: nil,
+                                    mode: 0o644)
+}

@@ -1,0 +1,41 @@
+/// start: the instance always starts as a standby, its recovery configuration written first, and the action
+/// returns once it accepts connections in recovery. 0 on success; 1 when it cannot be started or came up
+/// as something else.
+func start(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
+    let resource = try Resource.resolve(environment: context.environment, checkBinariesVersion: true)
+    switch try instanceState(resource, context: context) {
+    case .standby:
+        context.log.info("instance already runs as a standby")
+        return .success
+    case .primary:
+        throw .runningAsPrimary
+    case .stopped, .crashedPrimary, .failed:
+        break
+    }
+    // A primary that crashed (its control file says "in production") also starts as a standby: its crash
+    // recovery then runs in standby mode and cannot end with a checkpoint on the old timeline.
+    try startAsStandby(resource, context: context, promoted: nil)
+    return .success
+}
+
+/// Writes the standby configuration and starts the server, then checks it runs in recovery.
+func startAsStandby(_ resource: Resource, context: ActionContext, promoted: String?) throws(AgentError) {
+    let files = RecoveryFiles(dataDirectory: resource.dataDirectory, version: resource.version, owner: resource.user)
+    let configuration = standbyConfiguration(current: files.current(), node: resource.node, promoted: promoted,
+                                             parameters: resource.parameters)
+    try files.write(configuration)
+    context.log.info("starting as a standby: primary_conninfo '\(configuration.primaryConninfo)' slot \(configuration.primarySlotName)")
+    let budget = context.budget(default: 60)
+    let deadline = Clock.now + Double(budget)
+    try resource.control.start(timeoutSeconds: budget)
+    var state = InstanceState.stopped
+    let ready = Clock.waitUntil(timeout: max(1, deadline - Clock.now)) {
+        state = (try? instanceState(resource, context: context)) ?? .stopped
+        return state != .stopped
+    }
+    guard ready, state == .standby else {
+        if state == .primary { throw .runningAsPrimary }
+        throw .notRunning("instance did not come up as a standby: \(state)")
+    }
+    context.log.info("instance started as a standby")
+}

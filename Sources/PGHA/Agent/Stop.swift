@@ -1,0 +1,27 @@
+/// stop: fast shutdown (sessions cut, shutdown checkpoint written), waiting until the server is gone.
+/// Stopping a stopped instance succeeds: Pacemaker fences a node whose stop fails.
+func stop(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
+    let resource: Resource
+    do {
+        resource = try Resource.resolve(environment: context.environment, checkBinariesVersion: false)
+    } catch {
+        // Without binaries or data nothing of ours can be running; the configuration error is for
+        // validate and start to report.
+        let datadir = DataDirectory(path: (try? Parameters(environment: context.environment))?.datadir ?? "")
+        if error.code == .errInstalled, datadir.runningPostmasterPID == nil {
+            context.log.info("\(error.reason): nothing to stop")
+            return .success
+        }
+        throw error
+    }
+    guard resource.dataDirectory.runningPostmasterPID != nil else {
+        context.log.info("instance is not running")
+        return .success
+    }
+    try resource.control.stop(timeoutSeconds: context.budget(default: 60))
+    guard resource.dataDirectory.runningPostmasterPID == nil else {
+        throw .notRunning("instance still runs after pg_ctl stop")
+    }
+    context.log.info("instance stopped")
+    return .success
+}

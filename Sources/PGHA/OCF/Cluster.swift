@@ -1,0 +1,57 @@
+/// Pacemaker's command-line tools, for the few things the agent asks of the cluster. None of them runs
+/// in monitor's steady state.
+public struct Cluster: Sendable {
+    public let sbindir: String
+
+    public init(sbindir: String = "/usr/sbin") { self.sbindir = sbindir }
+
+    /// True when the tools are installed (outside a cluster, as in the integration tests, they may not be).
+    public var isInstalled: Bool { ChildProcess.isExecutable(sbindir + "/crm_node") }
+
+    /// The cluster's nodes from `crm_node -l` (`<id> <name> <state>` per line), nil when no cluster answers.
+    public func nodes() -> [String]? {
+        guard isInstalled, let result = try? ChildProcess.run(sbindir + "/crm_node", ["-l"], timeoutSeconds: 10),
+              result.succeeded
+        else { return nil }
+        return Cluster.parseNodeList(result.output)
+    }
+
+    static func parseNodeList(_ output: String) -> [String] {
+        output.split(separator: "\n").compactMap { line in
+            let fields = line.split(whereSeparator: \.isWhitespace)
+            return fields.count >= 2 ? String(fields[1]) : nil
+        }
+    }
+
+    /// Sets a private node attribute (no transition is triggered; other nodes read it with `privateAttribute`).
+    public func setPrivateAttribute(_ name: String, value: String, node: String) throws(AgentError) {
+        try ChildProcess.check(sbindir + "/attrd_updater", ["--private", "--lifetime", "reboot", "--name", name,
+                                                            "--update", value, "--node", node], timeoutSeconds: 10)
+    }
+
+    /// Reads a private node attribute, nil when unset.
+    public func privateAttribute(_ name: String, node: String) -> String? {
+        guard let result = try? ChildProcess.run(sbindir + "/attrd_updater", ["--private", "--name", name,
+                                                                            "--query", "--node", node],
+                                                 timeoutSeconds: 10),
+              result.succeeded
+        else { return nil }
+        // `name="lsn" host="n1" value="3#0/5000120"`
+        guard let range = result.output.firstRange(of: "value=\"") else { return nil }
+        let value = result.output[range.upperBound...].prefix { $0 != "\"" }
+        return value.isEmpty ? nil : String(value)
+    }
+
+    public func deletePrivateAttribute(_ name: String, node: String) {
+        _ = try? ChildProcess.run(sbindir + "/attrd_updater", ["--private", "--name", name, "--delete",
+                                                               "--node", node], timeoutSeconds: 10)
+    }
+
+    /// Sets this resource's promotion score on `node`, for this boot only: a score that outlives a reboot
+    /// lets a returning former primary outrank the running one.
+    public func setPromotionScore(_ score: Int, resource: String, node: String) throws(AgentError) {
+        try ChildProcess.check(sbindir + "/crm_attribute", ["--promotion", resource, "--lifetime", "reboot",
+                                                            "--node", node, "--update", String(score)],
+                               timeoutSeconds: 10)
+    }
+}

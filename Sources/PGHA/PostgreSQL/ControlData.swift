@@ -1,0 +1,43 @@
+/// What `pg_controldata` says about a data directory. Read only off the hot path: when the server does not
+/// answer, or before start and promote decisions.
+public struct ControlData: Equatable, Sendable {
+    /// `Database cluster state`.
+    public enum State: String, Sendable {
+        case startingUp = "starting up"
+        case shutDown = "shut down"
+        case shutDownInRecovery = "shut down in recovery"
+        case shuttingDown = "shutting down"
+        case inCrashRecovery = "in crash recovery"
+        case inArchiveRecovery = "in archive recovery"
+        case inProduction = "in production"
+        case unknown
+    }
+
+    public var state: State
+    public var checkpointTimeline: UInt32?
+    public var checkpointLocation: LSN?
+    public var redoLocation: LSN?
+    public var minRecoveryEnd: LSN?
+    public var minRecoveryEndTimeline: UInt32?
+
+    /// Parses `pg_controldata` output (run with LC_ALL=C).
+    public init(output: String) {
+        var fields: [String: String] = [:]
+        for line in output.split(separator: "\n") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            fields[line[..<colon].trimmingWhitespace] = line[line.index(after: colon)...].trimmingWhitespace
+        }
+        state = fields["Database cluster state"].flatMap(State.init(rawValue:)) ?? .unknown
+        checkpointTimeline = fields["Latest checkpoint's TimeLineID"].flatMap { UInt32($0) }
+        checkpointLocation = fields["Latest checkpoint location"].flatMap { LSN($0) }
+        redoLocation = fields["Latest checkpoint's REDO location"].flatMap { LSN($0) }
+        minRecoveryEnd = fields["Minimum recovery ending location"].flatMap { LSN($0) }
+        minRecoveryEndTimeline = fields["Min recovery ending loc's timeline"].flatMap { UInt32($0) }
+    }
+
+    /// Runs `pg_controldata` on `datadir` as `user`.
+    public static func read(bindir: String, datadir: String, as user: SystemUser) throws(AgentError) -> ControlData {
+        let output = try ChildProcess.check(bindir + "/pg_controldata", [datadir], as: user, timeoutSeconds: 20)
+        return ControlData(output: output)
+    }
+}

@@ -1,0 +1,42 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Facts read straight from a data directory's files, without starting anything.
+public struct DataDirectory: Sendable {
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    public func file(_ name: String) -> String { path + "/" + name }
+
+    public var exists: Bool { FileSystem.isDirectory(path) }
+
+    /// The major version from PG_VERSION, nil when there is none.
+    public var version: ServerVersion? {
+        FileSystem.read(file("PG_VERSION")).flatMap { ServerVersion(pgVersionFile: $0) }
+    }
+
+    /// The postmaster's pid when postmaster.pid names a live postgres process. A stale file (left by a
+    /// crash, or naming a pid now reused by something else) gives nil.
+    public var runningPostmasterPID: pid_t? {
+        guard let text = FileSystem.read(file("postmaster.pid")),
+              let first = text.split(separator: "\n").first, let pid = pid_t(first.trimmingWhitespace), pid > 0
+        else { return nil }
+        guard kill(pid, 0) == 0 || errno == EPERM else { return nil }
+        // A pid reused after a reboot or crash must not count as our postmaster.
+        if let comm = FileSystem.read("/proc/\(pid)/comm"), !comm.hasPrefix("postgres"), !comm.hasPrefix("postmaster") {
+            return nil
+        }
+        return pid
+    }
+
+    /// True when postmaster.pid is present, whether or not its process lives.
+    public var hasPostmasterPIDFile: Bool { FileSystem.exists(file("postmaster.pid")) }
+
+    /// True when the instance is configured to start as a standby (12+: standby.signal; ≤ 11: recovery.conf).
+    public func hasStandbyMarker(version: ServerVersion) -> Bool {
+        FileSystem.exists(file(version.usesRecoveryConf ? RecoveryConfiguration.File.recoveryConf
+                                                        : RecoveryConfiguration.File.standbySignal))
+    }
+}

@@ -1,0 +1,84 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The few file operations the agent needs, on plain paths, without Foundation.
+public enum FileSystem {
+    public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    public static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// The file's content, nil when it cannot be read.
+    public static func read(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 8192)
+        while true {
+            let count = Glibc.read(fd, &buffer, buffer.count)
+            if count < 0 && errno == EINTR { continue }
+            if count < 0 { return nil }
+            if count == 0 { break }
+            bytes.append(contentsOf: buffer[0..<count])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Replaces `path` with `content` so that a crash leaves either the old file or the new one, never a
+    /// mix: temp file in the same directory, fsync, owner and mode, rename, fsync of the directory.
+    public static func writeAtomically(_ path: String, _ content: String, owner: SystemUser?, mode: mode_t = 0o600)
+        throws(AgentError)
+    {
+        let directory = parent(of: path)
+        let temporary = "\(path).pgha-\(getpid()).tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw .fileWrite(path: temporary, errno: errno) }
+        var failure: Int32 = 0
+        let bytes = Array(content.utf8)
+        var written = 0
+        while written < bytes.count && failure == 0 {
+            let count = bytes[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if count < 0 { if errno != EINTR { failure = errno } } else { written += count }
+        }
+        if failure == 0, let owner, fchown(fd, owner.uid, owner.gid) != 0, geteuid() == 0 { failure = errno }
+        if failure == 0, fchmod(fd, mode) != 0 { failure = errno }
+        if failure == 0, fsync(fd) != 0 { failure = errno }
+        close(fd)
+        if failure == 0, rename(temporary, path) != 0 { failure = errno }
+        guard failure == 0 else {
+            unlink(temporary)
+            throw .fileWrite(path: path, errno: failure)
+        }
+        syncDirectory(directory)
+    }
+
+    /// Removes `path` if it exists and makes the removal durable.
+    public static func remove(_ path: String) throws(AgentError) {
+        guard exists(path) else { return }
+        guard unlink(path) == 0 else { throw .fileWrite(path: path, errno: errno) }
+        syncDirectory(parent(of: path))
+    }
+
+    public static func syncDirectory(_ path: String) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        fsync(fd)
+        close(fd)
+    }
+
+    public static func parent(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    /// Creates `path` and its parents with `mode` when missing.
+    public static func makeDirectories(_ path: String, mode: mode_t = 0o755) {
+        guard !path.isEmpty, !isDirectory(path) else { return }
+        makeDirectories(parent(of: path), mode: mode)
+        mkdir(path, mode)
+    }
+}

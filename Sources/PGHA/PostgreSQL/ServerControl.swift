@@ -1,0 +1,45 @@
+/// pg_ctl, run as system_user. Every call waits (`-w`) with a timeout under the operation's own, so a
+/// stuck server makes the action fail with a reason instead of Pacemaker killing the agent.
+public struct ServerControl: Sendable {
+    public let bindir: String
+    public let pgdata: String
+    public let datadir: String
+    public let user: SystemUser
+    public let logfile: String
+    public let startOptions: String
+    public let port: Int
+    public let socketDirectory: String
+
+    var pgCtl: String { bindir + "/pg_ctl" }
+
+    /// Starts the server and returns once it accepts connections (a hot standby) or `timeout` passes.
+    public func start(timeoutSeconds: Int) throws(AgentError) {
+        var options = "-c port=\(port)"
+        if datadir != pgdata { options += " -c data_directory=\(datadir)" }
+        if !startOptions.isEmpty { options += " " + startOptions }
+        try ChildProcess.check(pgCtl, ["start", "-D", pgdata, "-w", "-t", String(timeoutSeconds), "-l", logfile,
+                                       "-o", options],
+                               as: user, workingDirectory: datadir, timeoutSeconds: timeoutSeconds + 5)
+    }
+
+    /// Fast shutdown: sessions are cut, a shutdown checkpoint is written; waits until the server is gone.
+    public func stop(timeoutSeconds: Int) throws(AgentError) {
+        try ChildProcess.check(pgCtl, ["stop", "-D", datadir, "-m", "fast", "-w", "-t", String(timeoutSeconds)],
+                               as: user, workingDirectory: datadir, timeoutSeconds: timeoutSeconds + 5)
+    }
+
+    /// Ends recovery; waits until the server accepts writes.
+    public func promote(timeoutSeconds: Int) throws(AgentError) {
+        try ChildProcess.check(pgCtl, ["promote", "-D", datadir, "-w", "-t", String(timeoutSeconds)],
+                               as: user, workingDirectory: datadir, timeoutSeconds: timeoutSeconds + 5)
+    }
+
+    /// The major version of the binaries, from `pg_ctl --version`.
+    public func binariesVersion() throws(AgentError) -> ServerVersion {
+        let output = try ChildProcess.check(pgCtl, ["--version"], as: user, timeoutSeconds: 10)
+        guard let version = ServerVersion(versionOutput: output) else {
+            throw .commandFailed(command: "pg_ctl --version", status: 0, output: "unreadable: \(output)")
+        }
+        return version
+    }
+}
