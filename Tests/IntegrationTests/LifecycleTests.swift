@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+
+/// Every action on one real instance, on each PostgreSQL build found.
+@Suite(.serialized) struct LifecycleTests {
+    @Test("start, monitor, promote, demote, stop with the codes Pacemaker expects", arguments: PostgresBuild.available)
+    func lifecycle(build: PostgresBuild) throws {
+        let workspace = try Workspace()
+        let node = try workspace.node("n1", build)
+        try node.initialize()
+
+        #expect(try node.pgha("monitor").code == 7, "a stopped instance is not running")
+        #expect(try node.pgha("monitor", ["OCF_RESKEY_CRM_meta_interval": "0"]).code == 7, "probe")
+        let started = try node.pgha("start")
+        try #require(started.code == 0, "start: \(started.log)\n\(node.serverLog)")
+        #expect(try node.sql("SELECT pg_is_in_recovery()") == "t", "start always starts a standby")
+        #expect(try node.pgha("monitor").code == 0)
+        #expect(try node.pgha("start").code == 0, "starting a running standby succeeds")
+
+        let promoted = try node.pgha("promote")
+        try #require(promoted.code == 0, "promote: \(promoted.log)")
+        #expect(try node.sql("SELECT pg_is_in_recovery()") == "f")
+        #expect(try node.pgha("monitor").code == 8)
+        try node.sql("CREATE TABLE t(i int); INSERT INTO t VALUES (1)")
+
+        let demoted = try node.pgha("demote")
+        try #require(demoted.code == 0, "demote: \(demoted.log)")
+        #expect(try node.sql("SELECT pg_is_in_recovery()") == "t")
+        #expect(try node.pgha("monitor").code == 0)
+        #expect(try node.sql("SELECT count(*) FROM t") == "1", "the demoted instance kept its data")
+
+        #expect(try node.pgha("stop").code == 0)
+        #expect(try node.pgha("monitor").code == 7)
+        #expect(try node.pgha("stop").code == 0, "stopping a stopped instance succeeds")
+        #expect(try node.pgha("notify").code == 0, "notify without variables still returns 0")
+    }
+
+    @Test("a crashed primary is reported failed (9) and comes back as a standby", arguments: PostgresBuild.available)
+    func crashedPrimary(build: PostgresBuild) throws {
+        let workspace = try Workspace()
+        let node = try workspace.node("n1", build)
+        try node.initialize()
+        try #require(try node.pgha("start").code == 0)
+        try #require(try node.pgha("promote").code == 0)
+        let pid = try #require(node.postmasterPID.flatMap { Int32($0) })
+        kill(pid, SIGKILL)
+        #expect(eventually(timeout: 10) { kill(pid, 0) != 0 })
+        // Children of a killed postmaster notice and exit on their own shortly after.
+        #expect(eventually(timeout: 20) { (try? node.pgha("monitor").code) == 9 })
+        let started = try node.pgha("start")
+        try #require(started.code == 0, "start after a crash: \(started.log)\n\(node.serverLog)")
+        #expect(try node.sql("SELECT pg_is_in_recovery()") == "t", "crash recovery ran as a standby")
+        #expect(try node.pgha("monitor").code == 0)
+    }
+
+    @Test("the agent also works when run as system_user itself", arguments: PostgresBuild.available.prefix(1))
+    func runAsSystemUser(build: PostgresBuild) throws {
+        let workspace = try Workspace()
+        let node = try workspace.node("n1", build)
+        try node.initialize()
+        let started = try node.pgha("start", user: "postgres")
+        try #require(started.code == 0, "start as postgres: \(started.log)")
+        #expect(try node.pgha("monitor", user: "postgres").code == 0)
+        #expect(try node.pgha("promote", user: "postgres").code == 0)
+        #expect(try node.pgha("monitor", user: "postgres").code == 8)
+        #expect(try node.pgha("stop", user: "postgres").code == 0)
+    }
+}

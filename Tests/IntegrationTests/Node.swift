@@ -1,0 +1,144 @@
+import Foundation
+import Testing
+
+/// One simulated cluster node: a data directory, a socket directory and an HA_RSCTMP of its own, and a
+/// node name. pgha is driven through the environment, as Pacemaker drives it.
+final class Node: @unchecked Sendable {
+    let name: String
+    let build: PostgresBuild
+    let root: String
+    let port: Int
+    var datadir: String { root + "/data" }
+    var socketDirectory: String { root + "/socket" }
+    var stateDirectory: String { root + "/state" }
+    var logfile: String { root + "/postgresql.log" }
+    /// Other parameters (node_hosts...) shared with the peers.
+    var parameters: [String: String] = [:]
+
+    init(name: String, build: PostgresBuild, in base: String) throws {
+        self.name = name
+        self.build = build
+        root = base + "/" + name
+        port = PortAllocator.shared.take()
+        for directory in [root, socketDirectory, stateDirectory] {
+            try run("/usr/bin/install", ["-d", "-o", "postgres", "-g", "postgres", "-m", "0750", directory])
+        }
+        try run("/usr/bin/chmod", ["0755", root])
+    }
+
+    /// A fresh instance from initdb, configured for streaming replication.
+    func initialize() throws {
+        let result = try run(build.bindir + "/initdb", ["-D", datadir, "-A", "peer", "--auth-host=trust",
+                                                        "--no-sync", "-U", "postgres"], user: "postgres")
+        try #require(result.status == 0, "initdb failed: \(result.stderr)")
+        try appendConfiguration()
+    }
+
+    /// A standby's data copied from `primary` with pg_basebackup (no recovery settings: pgha writes them).
+    func cloneFrom(_ primary: Node) throws {
+        let result = try run(build.bindir + "/pg_basebackup", ["-h", primary.socketDirectory, "-p", String(primary.port),
+                                                               "-D", datadir, "-X", "stream", "--no-sync"],
+                             user: "postgres")
+        try #require(result.status == 0, "pg_basebackup failed: \(result.stderr)")
+        // The copy carries the primary's port and socket settings; this node's own come last and win.
+        try appendConfiguration()
+    }
+
+    private func appendConfiguration() throws {
+        let settings = """
+
+            # test node \(name)
+            port = \(port)
+            unix_socket_directories = '\(socketDirectory)'
+            listen_addresses = '127.0.0.1'
+            wal_level = replica
+            hot_standby = on
+            max_wal_senders = 10
+            max_replication_slots = 10
+            wal_receiver_status_interval = 1
+            fsync = off
+            shared_buffers = 16MB
+
+            """
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: datadir + "/postgresql.conf"))
+        handle.seekToEndOfFile()
+        handle.write(settings.data(using: .utf8)!)
+        try handle.close()
+    }
+
+    /// The environment Pacemaker would give pgha on this node.
+    func environment(_ extra: [String: String] = [:]) -> [String: String] {
+        var environment: [String: String] = [
+            "PATH": "/usr/sbin:/usr/bin:/sbin:/bin",
+            "OCF_ROOT": "/usr/lib/ocf",
+            "OCF_RESOURCE_INSTANCE": "pgsqld",
+            "HA_RSCTMP": stateDirectory,
+            "OCF_RESKEY_pgdata": datadir,
+            "OCF_RESKEY_bindir": build.bindir,
+            "OCF_RESKEY_pghost": socketDirectory,
+            "OCF_RESKEY_pgport": String(port),
+            "OCF_RESKEY_logfile": logfile,
+            "OCF_RESKEY_CRM_meta_on_node": name,
+            "OCF_RESKEY_CRM_meta_timeout": "60000",
+        ]
+        for (key, value) in parameters { environment["OCF_RESKEY_" + key] = value }
+        for (key, value) in extra { environment[key] = value }
+        return environment
+    }
+
+    /// Runs `pgha <action>` as root (as Pacemaker does) and returns its exit code and stderr.
+    @discardableResult
+    func pgha(_ action: String, _ extra: [String: String] = [:], user: String? = nil) throws -> (code: Int32, log: String) {
+        let result = try run(pghaPath, [action], user: user, environment: environment(extra))
+        return (result.status, result.stderr)
+    }
+
+    /// A SQL query through psql as postgres; rows joined by newlines, columns by '|'.
+    func sql(_ query: String) throws -> String {
+        let result = try run(build.bindir + "/psql", ["-h", socketDirectory, "-p", String(port), "-d", "postgres",
+                                                      "-AtX", "-v", "ON_ERROR_STOP=1", "-c", query], user: "postgres")
+        guard result.status == 0 else { throw SQLError(message: result.stderr) }
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    struct SQLError: Error, CustomStringConvertible {
+        let message: String
+        var description: String { message }
+    }
+
+    var postmasterPID: String? {
+        (try? String(contentsOfFile: datadir + "/postmaster.pid", encoding: .utf8))?
+            .split(separator: "\n").first.map(String.init)
+    }
+
+    /// Stops whatever runs, for test cleanup.
+    func forceStop() {
+        _ = try? run(build.bindir + "/pg_ctl", ["stop", "-D", datadir, "-m", "immediate", "-w"], user: "postgres")
+    }
+
+    /// The server log, printed when an assertion fails.
+    var serverLog: String { (try? String(contentsOfFile: logfile, encoding: .utf8)) ?? "(no log)" }
+}
+
+/// A temporary directory readable by the postgres user, removed with everything in it.
+final class Workspace: @unchecked Sendable {
+    let path: String
+    var nodes: [Node] = []
+
+    init() throws {
+        path = "/tmp/pgha-test-\(getpid())-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        try run("/usr/bin/chmod", ["0755", path])
+    }
+
+    func node(_ name: String, _ build: PostgresBuild) throws -> Node {
+        let node = try Node(name: name, build: build, in: path)
+        nodes.append(node)
+        return node
+    }
+
+    deinit {
+        nodes.forEach { $0.forceStop() }
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}
