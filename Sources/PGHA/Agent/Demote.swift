@@ -2,7 +2,7 @@
 /// configuration, a start as standby. A stopped or crashed instance is started as a standby too. 0 when
 /// the instance runs as a standby.
 func demote(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
-    let resource = try Resource.resolve(environment: context.environment, checkBinariesVersion: false)
+    let resource = try Resource.resolve(environment: context.environment, checks: .binaries)
     switch try instanceState(resource, context: context) {
     case .standby:
         context.log.info("instance already runs as a standby")

@@ -6,7 +6,7 @@
 func monitor(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
     let resource: Resource
     do {
-        resource = try Resource.resolve(environment: context.environment, checkBinariesVersion: false)
+        resource = try Resource.resolve(environment: context.environment, checks: .dataDirectory)
     } catch {
         // A probe runs on every node, also on those without PostgreSQL or its data: "not running" is the
         // honest answer there, and an error would make Pacemaker believe the resource is broken.
@@ -17,7 +17,16 @@ func monitor(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
         }
         throw error
     }
-    let state = try instanceState(resource, context: context)
+    let state: InstanceState
+    do {
+        state = try instanceState(resource, context: context)
+    } catch .binaryMissing(let path) where context.environment.isProbe(action: context.action)
+        && resource.dataDirectory.runningPostmasterPID == nil {
+        // Binaries are needed only when the server does not answer; without them and without a
+        // postmaster, nothing of ours runs here.
+        context.log.info("probe: \(path) missing and no postmaster: reporting not running")
+        return .notRunning
+    }
     switch state {
     case .crashedPrimary(let why), .failed(let why):
         context.log.error(why)
@@ -39,6 +48,7 @@ func instanceState(_ resource: Resource, context: ActionContext) throws(AgentErr
         why = error.reason
     }
     let alive = resource.dataDirectory.runningPostmasterPID != nil
+    try resource.checkBinaries()
     let control = try ControlData.read(bindir: resource.bindir, datadir: resource.parameters.datadir, as: resource.user)
     return InstanceState.unreachable(postmasterAlive: alive, control: control.state, why: why)
 }

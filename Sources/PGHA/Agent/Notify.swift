@@ -9,7 +9,7 @@ func notify(_ context: ActionContext) -> OCFReturnCode {
         return .success
     }
     do {
-        let resource = try Resource.resolve(environment: context.environment, checkBinariesVersion: false)
+        let resource = try Resource.resolve(environment: context.environment, checks: .binaries)
         let members = event.knownNodes
         if !members.isEmpty { saveMembers(members, context: context) }
         switch (event.timing, event.operation) {

@@ -29,9 +29,18 @@ public struct Resource: Sendable {
     /// The binaries needed by every action but monitor's steady state.
     static let requiredBinaries = ["pg_ctl", "pg_controldata", "postgres"]
 
-    /// Checks everything an action needs from the machine. `checkBinariesVersion` runs `pg_ctl --version`
-    /// (a child process): validate-all and start do, monitor does not.
-    public static func resolve(environment: OCFEnvironment, checkBinariesVersion: Bool) throws(AgentError) -> Resource {
+    /// How much of the machine an action checks before it runs.
+    public enum Checks: Sendable {
+        /// Parameters, user and data directory: enough to connect (monitor's first step).
+        case dataDirectory
+        /// ... and the binaries are there.
+        case binaries
+        /// ... and their major version is the data directory's (`pg_ctl --version`, a child process).
+        case binariesVersion
+    }
+
+    /// Checks what an action needs from the machine, as deep as `checks` says.
+    public static func resolve(environment: OCFEnvironment, checks: Checks) throws(AgentError) -> Resource {
         let parameters = try Parameters(environment: environment)
         let user = try SystemUser(name: parameters.systemUser)
         let dataDirectory = DataDirectory(path: parameters.datadir)
@@ -42,16 +51,20 @@ public struct Resource: Sendable {
         guard let version = dataDirectory.version else { throw .notADataDirectory(parameters.datadir) }
         guard version.isSupported else { throw .unsupportedVersion(version.major) }
         let bindir = parameters.bindir ?? defaultBindir(for: version)
-        for binary in requiredBinaries where !ChildProcess.isExecutable(bindir + "/" + binary) {
-            throw .binaryMissing(bindir + "/" + binary)
-        }
         let resource = Resource(parameters: parameters, user: user, bindir: bindir, dataDirectory: dataDirectory,
                                 version: version, node: environment.nodeName)
-        if checkBinariesVersion {
+        if checks != .dataDirectory { try resource.checkBinaries() }
+        if checks == .binariesVersion {
             let binaries = try resource.control.binariesVersion()
             guard binaries == version else { throw .versionMismatch(data: version.major, binaries: binaries.major) }
         }
         return resource
+    }
+
+    public func checkBinaries() throws(AgentError) {
+        for binary in Self.requiredBinaries where !ChildProcess.isExecutable(bindir + "/" + binary) {
+            throw .binaryMissing(bindir + "/" + binary)
+        }
     }
 
     /// Debian's layout first (one directory per major version), then the traditional /usr/bin.

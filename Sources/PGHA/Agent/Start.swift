@@ -2,7 +2,7 @@
 /// returns once it accepts connections in recovery. 0 on success; 1 when it cannot be started or came up
 /// as something else.
 func start(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
-    let resource = try Resource.resolve(environment: context.environment, checkBinariesVersion: true)
+    let resource = try Resource.resolve(environment: context.environment, checks: .binariesVersion)
     switch try instanceState(resource, context: context) {
     case .standby:
         context.log.info("instance already runs as a standby")

@@ -6,7 +6,7 @@ import Glibc
 /// attributes are present, that the resource is a promotable clone with notify=true. Needs no running server.
 /// 0, or 2/5/6 with a reason.
 func validateAll(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
-    let resource = try Resource.resolve(environment: context.environment, checkBinariesVersion: true)
+    let resource = try Resource.resolve(environment: context.environment, checks: .binariesVersion)
     try checkCloneMeta(context.environment)
     var info = stat()
     if stat(resource.parameters.datadir, &info) == 0, info.st_uid != resource.user.uid {

@@ -103,7 +103,8 @@ public struct NodeAddress: Sendable, Equatable {
             guard let close = text.firstIndex(of: "]") else { return nil }
             let host = String(text[text.index(after: text.startIndex)..<close])
             let rest = text[text.index(after: close)...]
-            if rest.isEmpty { return host.isEmpty ? nil : NodeAddress(host: host, port: 0) }
+            guard !host.isEmpty else { return nil }
+            if rest.isEmpty { return NodeAddress(host: host, port: 0) }
             guard rest.hasPrefix(":"), let port = Int(rest.dropFirst()), (1...65535).contains(port) else { return nil }
             return NodeAddress(host: host, port: port)
         }

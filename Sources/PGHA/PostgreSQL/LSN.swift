@@ -7,7 +7,8 @@ public struct LSN: Comparable, Hashable, Sendable, CustomStringConvertible {
     /// Parses `16/B374D848`; nil for anything else.
     public init?(_ text: String) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, parts[0].count <= 8, parts[1].count <= 8,
+        // Only hex digits, 1 to 8 each side, as pg_lsn_in accepts (UInt64(radix:) would take a sign).
+        guard parts.count == 2, parts.allSatisfy({ (1...8).contains($0.count) && $0.allSatisfy(\.isHexDigit) }),
               let high = UInt64(parts[0], radix: 16), let low = UInt64(parts[1], radix: 16)
         else { return nil }
         value = high << 32 | low
@@ -36,7 +37,7 @@ public struct WALPosition: Comparable, Hashable, Sendable, CustomStringConvertib
     /// Parses the published form `timeline#LSN` (`3#0/5000120`).
     public init?(published text: String) {
         let parts = text.split(separator: "#", omittingEmptySubsequences: false)
-        guard parts.count == 2, let timeline = UInt32(parts[0]), let lsn = LSN(String(parts[1])) else { return nil }
+        guard parts.count == 2, parts[0].allSatisfy(\.isNumber), let timeline = UInt32(parts[0]), let lsn = LSN(String(parts[1])) else { return nil }
         self.init(timeline: timeline, lsn: lsn)
     }
 

@@ -17,9 +17,15 @@ public struct ServerControl: Sendable {
         var options = "-c port=\(port)"
         if datadir != pgdata { options += " -c data_directory=\(datadir)" }
         if !startOptions.isEmpty { options += " " + startOptions }
-        try ChildProcess.check(pgCtl, ["start", "-D", pgdata, "-w", "-t", String(timeoutSeconds), "-l", logfile,
-                                       "-o", options],
-                               as: user, workingDirectory: datadir, timeoutSeconds: timeoutSeconds + 5)
+        do {
+            try ChildProcess.check(pgCtl, ["start", "-D", pgdata, "-w", "-t", String(timeoutSeconds), "-l", logfile,
+                                           "-o", options],
+                                   as: user, workingDirectory: datadir, timeoutSeconds: timeoutSeconds + 5)
+        } catch .commandFailed(let command, let status, let output) {
+            // pg_ctl only says "examine the log output": the server's last line says why.
+            let serverSays = FileSystem.read(logfile)?.split(separator: "\n").last.map(String.init)
+            throw .commandFailed(command: command, status: status, output: serverSays ?? output)
+        }
     }
 
     /// Fast shutdown: sessions are cut, a shutdown checkpoint is written; waits until the server is gone.

@@ -36,13 +36,14 @@ public struct ServerVersion: Comparable, Hashable, Sendable, CustomStringConvert
         lhs.ordinal < rhs.ordinal
     }
 
-    private var ordinal: Int { major >= 90 ? major / 10 : major }
+    /// Tenths of a release: 9.6 -> 96, 10 -> 100, so 9.x stay distinct and below 10.
+    private var ordinal: Int { major >= 90 ? major : major * 10 }
 
     /// ≤ 11 keeps standby settings in recovery.conf; 12 and later in the configuration plus standby.signal.
-    public var usesRecoveryConf: Bool { ordinal <= 11 }
+    public var usesRecoveryConf: Bool { ordinal <= 110 }
 
     /// 13 and later re-read primary_conninfo and primary_slot_name on reload (the WAL receiver restarts).
-    public var reloadsPrimaryConninfo: Bool { ordinal >= 13 }
+    public var reloadsPrimaryConninfo: Bool { ordinal >= 130 }
 }
 
 extension StringProtocol {
