@@ -17,9 +17,9 @@ func monitor(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
         }
         throw error
     }
-    let state: InstanceState
+    let status: ServerStatus
     do {
-        state = try instanceState(resource, context: context)
+        status = try serverStatus(resource, context: context)
     } catch .binaryMissing(let path) where context.environment.isProbe(action: context.action)
         && resource.dataDirectory.runningPostmasterPID == nil {
         // Binaries are needed only when the server does not answer; without them and without a
@@ -27,28 +27,81 @@ func monitor(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
         context.log.info("probe: \(path) missing and no postmaster: reporting not running")
         return .notRunning
     }
-    switch state {
+    switch status.state {
     case .crashedPrimary(let why), .failed(let why):
         context.log.error(why)
         context.log.exitReason(why)
-    case .standby, .primary, .stopped:
+    case .primary:
+        updatePromotionScores(resource, replication: status.replication, context: context)
+    case .standby, .stopped:
         break
     }
-    return state.code
+    return status.state.code
 }
 
+/// The local instance as one query sees it: its state and, on a primary, its standbys.
+struct ServerStatus {
+    var state: InstanceState
+    var replication: [StandbyReplication] = []
+}
+
+/// One round trip: recovery state and, on a primary, each standby's state and flush lag in bytes.
+/// pg_current_wal_lsn() fails during recovery: the CASE keeps it off standbys.
+let statusQuery = """
+    SELECT pg_is_in_recovery(),
+           CASE WHEN pg_is_in_recovery() THEN '' ELSE
+             (SELECT coalesce(string_agg(application_name || ' ' || state || ' ' ||
+                        coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), flush_lsn)::bigint::text, '-'), ','), '')
+                FROM pg_stat_replication)
+           END
+    """
+
 /// What the local instance is now: a query when it answers, its postmaster and control file when not.
-func instanceState(_ resource: Resource, context: ActionContext) throws(AgentError) -> InstanceState {
+func serverStatus(_ resource: Resource, context: ActionContext) throws(AgentError) -> ServerStatus {
     let why: String
-    do {
+    do throws(AgentError) {
         let session = try resource.connect(timeoutSeconds: min(5, context.budget(default: 15)))
-        let inRecovery = try session.value("SELECT pg_is_in_recovery()")
-        return inRecovery == "t" ? .standby : .primary
+        let row = try session.query(statusQuery).first ?? []
+        guard row.count == 2, let inRecovery = row[0] else { throw .query("unexpected status row") }
+        if inRecovery == "t" { return ServerStatus(state: .standby) }
+        return ServerStatus(state: .primary, replication: StandbyReplication.parseList(row[1] ?? ""))
     } catch {
         why = error.reason
     }
     let alive = resource.dataDirectory.runningPostmasterPID != nil
     try resource.checkBinaries()
     let control = try ControlData.read(bindir: resource.bindir, datadir: resource.parameters.datadir, as: resource.user)
-    return InstanceState.unreachable(postmasterAlive: alive, control: control.state, why: why)
+    return ServerStatus(state: InstanceState.unreachable(postmasterAlive: alive, control: control.state, why: why))
+}
+
+func instanceState(_ resource: Resource, context: ActionContext) throws(AgentError) -> InstanceState {
+    try serverStatus(resource, context: context).state
+}
+
+/// The primary ranks the standbys (see `PromotionScore.scores`) and tells Pacemaker, but only the scores
+/// that changed since the last monitor: the cache under HA_RSCTMP keeps the steady state free of child
+/// processes. Notifications clear the cache, so a membership change re-asserts every score.
+func updatePromotionScores(_ resource: Resource, replication: [StandbyReplication], context: ActionContext) {
+    // Outside a cluster (hand runs, tests) there is nobody to tell.
+    guard context.environment.hasCloneMeta else { return }
+    let cachePath = context.statePath("scores")
+    let cached = PromotionScore.parseCache(FileSystem.read(cachePath) ?? "")
+    let wanted = PromotionScore.scores(primary: resource.node, members: savedMembers(context: context),
+                                       replication: replication, maxlag: resource.parameters.maxlag)
+    guard wanted != cached else { return }
+    let cluster = Cluster()
+    var applied = cached
+    for (node, score) in wanted.sorted(by: { $0.key < $1.key }) where cached[node] != score {
+        let facts = replication.first { $0.node == node }
+            .map { "\($0.state), lag \($0.lag.map(String.init) ?? "unknown") bytes" } ?? (node == resource.node ? "primary" : "not connected")
+        do {
+            try cluster.setPromotionScore(score, resource: context.environment.resourceName, node: node)
+            applied[node] = score
+            context.log.info("promotion score of \(node) set to \(score) (\(facts))")
+        } catch {
+            context.log.warning("could not set the promotion score of \(node): \(error.reason)")
+        }
+    }
+    FileSystem.makeDirectories(context.environment.stateDirectory)
+    try? FileSystem.writeAtomically(cachePath, PromotionScore.formatCache(applied), owner: nil, mode: 0o644)
 }

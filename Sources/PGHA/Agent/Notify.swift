@@ -12,6 +12,8 @@ func notify(_ context: ActionContext) -> OCFReturnCode {
         let resource = try Resource.resolve(environment: context.environment, checks: .binaries)
         let members = event.knownNodes
         if !members.isEmpty { saveMembers(members, context: context) }
+        // Membership or roles change: the primary's next monitor re-asserts every promotion score.
+        if event.timing == .post { try? FileSystem.remove(context.statePath("scores")) }
         switch (event.timing, event.operation) {
         case (.pre, .promote):
             try publishWALPosition(resource, context: context)

@@ -15,7 +15,24 @@ func start(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
     // A primary that crashed (its control file says "in production") also starts as a standby: its crash
     // recovery then runs in standby mode and cannot end with a checkpoint on the old timeline.
     try startAsStandby(resource, context: context, promoted: nil)
+    setInitialPromotionScore(resource, context: context)
     return .success
+}
+
+/// A standby with no promotion score could never be promoted when no primary is left to rank it (a whole
+/// cluster starting): give it the lowest positive one. The primary's monitor replaces it with a ranking,
+/// and the election at promote time decides between equals.
+func setInitialPromotionScore(_ resource: Resource, context: ActionContext) {
+    guard context.environment.hasCloneMeta else { return }
+    let cluster = Cluster()
+    let name = context.environment.resourceName
+    guard cluster.promotionScore(resource: name, node: resource.node) == nil else { return }
+    do {
+        try cluster.setPromotionScore(1, resource: name, node: resource.node)
+        context.log.info("promotion score of \(resource.node) set to 1: it had none")
+    } catch {
+        context.log.warning("could not set the promotion score of \(resource.node): \(error.reason)")
+    }
 }
 
 /// Writes the standby configuration and starts the server, then checks it runs in recovery.

@@ -50,8 +50,18 @@ public struct Cluster: Sendable {
     /// Sets this resource's promotion score on `node`, for this boot only: a score that outlives a reboot
     /// lets a returning former primary outrank the running one.
     public func setPromotionScore(_ score: Int, resource: String, node: String) throws(AgentError) {
-        try ChildProcess.check(sbindir + "/crm_attribute", ["--promotion", resource, "--lifetime", "reboot",
+        try ChildProcess.check(sbindir + "/crm_attribute", ["--promotion=\(resource)", "--lifetime", "reboot",
                                                             "--node", node, "--update", String(score)],
                                timeoutSeconds: 10)
+    }
+
+    /// This resource's promotion score on `node`, nil when unset or when no cluster answers.
+    public func promotionScore(resource: String, node: String) -> Int? {
+        guard let result = try? ChildProcess.run(sbindir + "/crm_attribute",
+                                                 ["--promotion=\(resource)", "--lifetime", "reboot", "--node", node,
+                                                  "--query", "--quiet"], timeoutSeconds: 10),
+              result.succeeded
+        else { return nil }
+        return Int(result.output.trimmingWhitespace)
     }
 }

@@ -1,0 +1,63 @@
+/// One standby as the primary sees it in pg_stat_replication.
+public struct StandbyReplication: Equatable, Sendable {
+    public let node: String
+    public let state: String
+    /// Bytes of WAL the primary has written that the standby has not yet flushed; nil when unknown.
+    public let lag: UInt64?
+
+    public init(node: String, state: String, lag: UInt64?) {
+        self.node = node
+        self.state = state
+        self.lag = lag
+    }
+
+    /// Parses the monitor query's `node state lag` list, comma separated (see `monitor`).
+    public static func parseList(_ text: String) -> [StandbyReplication] {
+        text.split(separator: ",").compactMap { entry in
+            let fields = entry.split(separator: " ")
+            guard fields.count == 3 else { return nil }
+            return StandbyReplication(node: String(fields[0]), state: String(fields[1]), lag: UInt64(fields[2]))
+        }
+    }
+}
+
+/// Promotion scores Pacemaker picks the next primary by.
+public enum PromotionScore {
+    public static let primary = 1001
+    public static let best = 1000
+    /// A standby that must not be promoted while a better one exists.
+    public static let excluded = -1000
+
+    /// Pure: scores for every member, from the primary's view of replication. Streaming standbys rank by
+    /// lag, least lag highest (1000, 999, ...; ties by node name so the result is stable); one lagging more
+    /// than `maxlag` bytes (when maxlag > 0), not streaming, or not connected at all gets -1000.
+    public static func scores(primary: String, members: [String], replication: [StandbyReplication],
+                              maxlag: Int64) -> [String: Int] {
+        var result: [String: Int] = [primary: Self.primary]
+        let streaming = replication
+            .filter { $0.state == "streaming" && $0.node != primary && $0.lag != nil }
+            .filter { maxlag <= 0 || $0.lag! <= UInt64(maxlag) }
+            .sorted { ($0.lag!, $0.node) < ($1.lag!, $1.node) }
+        for (rank, standby) in streaming.enumerated() where result[standby.node] == nil {
+            result[standby.node] = best - rank
+        }
+        for node in members + replication.map(\.node) where result[node] == nil {
+            result[node] = excluded
+        }
+        return result
+    }
+
+    /// The score cache under HA_RSCTMP: `node score` per line.
+    public static func parseCache(_ text: String) -> [String: Int] {
+        var result: [String: Int] = [:]
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            if fields.count == 2, let score = Int(fields[1]) { result[String(fields[0])] = score }
+        }
+        return result
+    }
+
+    public static func formatCache(_ scores: [String: Int]) -> String {
+        scores.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)\n" }.joined()
+    }
+}

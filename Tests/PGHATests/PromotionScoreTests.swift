@@ -1,0 +1,63 @@
+import Testing
+@testable import PGHA
+
+@Suite("PromotionScore")
+struct PromotionScoreTests {
+    func standby(_ node: String, _ lag: UInt64?, state: String = "streaming") -> StandbyReplication {
+        StandbyReplication(node: node, state: state, lag: lag)
+    }
+
+    @Test("least lag gets the highest score; the primary gets 1001")
+    func leastLagHighest() {
+        let scores = PromotionScore.scores(primary: "n1", members: ["n1", "n2", "n3"],
+                                           replication: [standby("n2", 5000), standby("n3", 10)], maxlag: 0)
+        #expect(scores == ["n1": 1001, "n3": 1000, "n2": 999])
+    }
+
+    @Test("equal lag ranks by node name, so the result does not flap between monitors")
+    func tiesAreStable() {
+        let forward = PromotionScore.scores(primary: "n1", members: [],
+                                            replication: [standby("n3", 0), standby("n2", 0)], maxlag: 0)
+        let backward = PromotionScore.scores(primary: "n1", members: [],
+                                             replication: [standby("n2", 0), standby("n3", 0)], maxlag: 0)
+        #expect(forward == backward)
+        #expect(forward["n2"] == 1000 && forward["n3"] == 999)
+    }
+
+    @Test("beyond maxlag, not streaming, unknown lag or not connected: -1000")
+    func excluded() {
+        let scores = PromotionScore.scores(
+            primary: "n1", members: ["n1", "n2", "n3", "n4", "n5"],
+            replication: [standby("n2", 2_000_000), standby("n3", 100, state: "catchup"), standby("n4", nil)],
+            maxlag: 1_000_000)
+        #expect(scores == ["n1": 1001, "n2": -1000, "n3": -1000, "n4": -1000, "n5": -1000])
+    }
+
+    @Test("maxlag 0 disables the limit")
+    func maxlagDisabled() {
+        let scores = PromotionScore.scores(primary: "n1", members: [], replication: [standby("n2", 1 << 40)], maxlag: 0)
+        #expect(scores["n2"] == 1000)
+    }
+
+    @Test("within maxlag, ranks continue after excluded standbys")
+    func rankingSkipsExcluded() {
+        let scores = PromotionScore.scores(primary: "n1", members: [],
+                                           replication: [standby("n2", 50), standby("n3", 500), standby("n4", 5)],
+                                           maxlag: 100)
+        #expect(scores == ["n1": 1001, "n4": 1000, "n2": 999, "n3": -1000])
+    }
+
+    @Test("the monitor query's list parses; malformed entries are skipped")
+    func parseList() {
+        let list = StandbyReplication.parseList("n2 streaming 0,n3 catchup -,bad entry,n4 streaming 12")
+        #expect(list == [standby("n2", 0), standby("n3", nil, state: "catchup"), standby("n4", 12)])
+        #expect(StandbyReplication.parseList("").isEmpty)
+    }
+
+    @Test("the cache round-trips")
+    func cache() {
+        let scores = ["n1": 1001, "n2": -1000, "n3": 999]
+        #expect(PromotionScore.parseCache(PromotionScore.formatCache(scores)) == scores)
+        #expect(PromotionScore.parseCache("garbage\nn2 x\n").isEmpty)
+    }
+}

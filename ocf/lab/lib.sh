@@ -1,0 +1,106 @@
+# Shared settings and helpers of the lab, sourced by every lab script (and by the copy the fence agent
+# uses under $LAB_STATE/bin). Every setting is an environment variable with a default, so a scenario test
+# can change timings without editing files.
+#
+# Layout: everything the lab creates lives under $LAB_STATE (persistent across fencing "reboots"), plus
+# the network namespaces pgha-lab-{br,n1,n2,n3} and, optionally, the host's veth leg pgha-host.
+
+LAB_STATE=${PGHA_LAB_STATE:-/var/lib/pgha-lab}
+LAB_NODES=(n1 n2 n3)
+LAB_NET=10.200.0                      # /24; the bridge namespace has no address, the host leg is .1
+LAB_HOST_ADDR=$LAB_NET.1
+declare -A LAB_ADDR=([n1]=$LAB_NET.11 [n2]=$LAB_NET.12 [n3]=$LAB_NET.13)
+LAB_BRIDGE_NS=pgha-lab-br
+LAB_HOST_LINK=${PGHA_LAB_HOST_LINK:-1}   # 1: a veth from the root namespace into the bridge (10.200.0.1)
+
+PGBIN=${PGHA_PGBIN:-/usr/lib/postgresql/15/bin}
+PGPORT=5432
+# One path for every node (a clone's parameters are the same on all nodes): each node's mount namespace
+# binds its own $LAB_STATE/<node>/data here.
+LAB_PGDATA=$LAB_STATE/pgdata
+
+# Timings (milliseconds / seconds / Pacemaker durations), overridable for scenario tests.
+LAB_TOKEN_MS=${PGHA_LAB_TOKEN_MS:-3000}
+LAB_DC_DEADTIME=${PGHA_LAB_DC_DEADTIME:-5s}
+LAB_MONITOR_PROMOTED=${PGHA_LAB_MONITOR_PROMOTED:-15s}
+LAB_MONITOR_UNPROMOTED=${PGHA_LAB_MONITOR_UNPROMOTED:-16s}
+LAB_MONITOR_TIMEOUT=${PGHA_LAB_MONITOR_TIMEOUT:-10s}
+LAB_STONITH_TIMEOUT=${PGHA_LAB_STONITH_TIMEOUT:-60s}
+LAB_UP_DEADLINE=${PGHA_LAB_UP_DEADLINE:-180}   # seconds `up` waits for one primary + two streaming standbys
+
+LAB_RSC=pgsqld
+LAB_CLONE=pgsql-ha
+AGENT_DEST=/usr/lib/ocf/resource.d/heartbeat/pgha
+FENCE_DEST=/usr/sbin/fence_pghalab
+
+say() { printf '[lab %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+
+ns_net()  { echo "/run/netns/pgha-lab-$1"; }
+ns_mnt()  { echo "$LAB_STATE/ns/$1.mnt"; }
+ns_uts()  { echo "$LAB_STATE/ns/$1.uts"; }
+
+# Runs a command inside a node's network, mount and UTS namespaces (there is no PID namespace: its
+# processes are ordinary host processes, told apart by /proc/<pid>/ns/net).
+in_node() {
+    local node=$1; shift
+    nsenter --net="$(ns_net "$node")" --mount="$(ns_mnt "$node")" --uts="$(ns_uts "$node")" --wd=/ -- \
+        env HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"
+}
+
+node_is_up() { [ -e "$(ns_net "$1")" ] && mountpoint -q "$(ns_mnt "$1")" 2>/dev/null; }
+
+# wait_for DESCRIPTION SECONDS COMMAND...: polls COMMAND every 0.5 s until it succeeds or the deadline
+# passes (then returns 1). Never a fixed sleep: the lab's timings come from the cluster, not from guesses.
+wait_for() {
+    local what=$1 seconds=$2; shift 2
+    local deadline=$(( $(date +%s%N) / 1000000 + seconds * 1000 ))
+    while (( $(date +%s%N) / 1000000 < deadline )); do
+        "$@" >/dev/null 2>&1 && return 0
+        sleep 0.5
+    done
+    say "timed out after ${seconds}s waiting for: $what"
+    return 1
+}
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# psql as postgres over the node's Unix socket; -At for scripting.
+node_psql() {
+    local node=$1; shift
+    in_node "$node" runuser -u postgres -- "$PGBIN/psql" -h /run/postgresql -p $PGPORT -X -At \
+        -v ON_ERROR_STOP=1 -d postgres "$@"
+}
+
+# The first node whose corosync/pacemaker answer (crm tools need a node's namespaces to reach the cluster).
+any_live_node() {
+    local n
+    for n in "${LAB_NODES[@]}"; do
+        node_is_up "$n" && in_node "$n" crm_mon -1 >/dev/null 2>&1 && { echo "$n"; return 0; }
+    done
+    return 1
+}
+
+# What to read when something failed: cluster view, Pacemaker's log, the agent's lines, PostgreSQL's log.
+diagnose() {
+    local n live
+    echo "======== diagnostics ========" >&2
+    if live=$(any_live_node); then
+        in_node "$live" crm_mon -1 -rfA >&2 2>&1 || true
+    else
+        echo "(no node answers crm_mon)" >&2
+    fi
+    for n in "${LAB_NODES[@]}"; do
+        local log=$LAB_STATE/$n/log
+        echo "---- $n: pacemaker.log (last 40 lines) ----" >&2
+        tail -n 40 "$log/pacemaker/pacemaker.log" 2>/dev/null >&2 || true
+        echo "---- $n: pgha agent lines (last 30) ----" >&2
+        grep -h 'pgha(' "$log/pacemaker/pacemaker.log" 2>/dev/null | tail -n 30 >&2 || true
+        echo "---- $n: corosync.log (last 10) ----" >&2
+        tail -n 10 "$log/corosync/corosync.log" 2>/dev/null >&2 || true
+        echo "---- $n: postgresql.log (last 20) ----" >&2
+        tail -n 20 "$log/postgresql/postgresql.log" 2>/dev/null >&2 || true
+    done
+    echo "======== end of diagnostics ========" >&2
+}
+
+die() { say "FAILED: $*"; diagnose; exit 1; }
