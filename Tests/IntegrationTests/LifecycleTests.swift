@@ -16,6 +16,9 @@ import Testing
         #expect(try node.sql("SELECT pg_is_in_recovery()") == "t", "start always starts a standby")
         #expect(try node.pgha("monitor").code == 0)
         #expect(try node.pgha("start").code == 0, "starting a running standby succeeds")
+        let deep = try node.pgha("validate-all", ["OCF_CHECK_LEVEL": "10"])
+        #expect(deep.code == 0, "deep validation of a running standby: \(deep.log)")
+        #expect(deep.log.contains("max_slot_wal_keep_size is -1"), "the default unbounded slot WAL is warned about")
 
         let promoted = try node.pgha("promote")
         try #require(promoted.code == 0, "promote: \(promoted.log)")

@@ -40,7 +40,8 @@ func checkElection(_ resource: Resource, context: ActionContext) throws(AgentErr
     let cluster = Cluster()
     let session = try resource.connect()
     let local = Candidate(node: resource.node, position: try localWALPosition(session))
-    let others = (cluster.nodes() ?? []).filter { $0 != resource.node }
+    // Nodes outside this partition (fenced, down) cannot be promoted and publish nothing.
+    let others = (cluster.partition() ?? cluster.nodes() ?? []).filter { $0 != resource.node }
     var candidates: [Candidate] = []
     // attrd is asynchronous: values published moments ago in pre-promote may not be readable yet.
     let deadline = Clock.now + 5

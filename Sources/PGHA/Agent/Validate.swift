@@ -13,8 +13,63 @@ func validateAll(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
         throw .invalidParameter(name: "system_user", value: resource.user.name,
                                 why: "does not own the data directory \(resource.parameters.datadir)")
     }
+    if context.environment.checkLevel >= 10 {
+        try checkServerSettings(resource, context: context)
+    }
     context.log.info("PostgreSQL \(resource.version) in \(resource.parameters.datadir), binaries in \(resource.bindir): valid")
     return .success
+}
+
+/// OCF_CHECK_LEVEL 10 and above: when the server runs, its settings must allow streaming replication with
+/// slots. Settings that are legal but risky are warnings.
+func checkServerSettings(_ resource: Resource, context: ActionContext) throws(AgentError) {
+    guard resource.dataDirectory.runningPostmasterPID != nil else {
+        context.log.info("server not running: its settings are not checked")
+        return
+    }
+    let session = try resource.connect()
+    let rows = try session.query("""
+        SELECT name, setting FROM pg_settings
+         WHERE name IN ('wal_level', 'hot_standby', 'max_wal_senders', 'max_replication_slots', 'max_slot_wal_keep_size')
+        """)
+    var settings: [String: String] = [:]
+    for row in rows { if let name = row[0], let value = row[1] { settings[name] = value } }
+    for issue in serverSettingIssues(settings, members: savedMembers(context: context).count) {
+        switch issue {
+        case .error(let name, let why):
+            throw .invalidParameter(name: name, value: settings[name] ?? "", why: why)
+        case .warning(let text):
+            context.log.warning(text)
+        }
+    }
+}
+
+/// A problem found in the server's settings.
+enum SettingIssue: Equatable {
+    case error(name: String, why: String)
+    case warning(String)
+}
+
+/// Pure: what is wrong with these pg_settings values for a pgha cluster of `members` nodes.
+func serverSettingIssues(_ settings: [String: String], members: Int) -> [SettingIssue] {
+    var issues: [SettingIssue] = []
+    if let level = settings["wal_level"], level == "minimal" {
+        issues.append(.error(name: "wal_level", why: "must be replica or logical for streaming replication"))
+    }
+    if settings["hot_standby"] == "off" {
+        issues.append(.error(name: "hot_standby", why: "must be on: the agent checks standbys with a query"))
+    }
+    let needed = max(1, members - 1)
+    if let senders = settings["max_wal_senders"].flatMap({ Int($0) }), senders < needed {
+        issues.append(.error(name: "max_wal_senders", why: "must be at least \(needed), one per standby"))
+    }
+    if let slots = settings["max_replication_slots"].flatMap({ Int($0) }), slots < needed {
+        issues.append(.error(name: "max_replication_slots", why: "must be at least \(needed), one per standby"))
+    }
+    if settings["max_slot_wal_keep_size"] == "-1" {
+        issues.append(.warning("max_slot_wal_keep_size is -1: a member that stays down keeps its slot and can fill the primary's disk with WAL"))
+    }
+    return issues
 }
 
 /// Pacemaker sets clone meta attributes for actions it runs; `pcs resource create` validation and hand runs

@@ -16,6 +16,14 @@ public struct Cluster: Sendable {
         return Cluster.parseNodeList(result.output)
     }
 
+    /// The nodes of this node's partition (online with it) from `crm_node -p`, nil when no cluster answers.
+    public func partition() -> [String]? {
+        guard isInstalled, let result = try? ChildProcess.run(sbindir + "/crm_node", ["-p"], timeoutSeconds: 10),
+              result.succeeded
+        else { return nil }
+        return result.output.split(whereSeparator: \.isWhitespace).map(String.init)
+    }
+
     static func parseNodeList(_ output: String) -> [String] {
         output.split(separator: "\n").compactMap { line in
             let fields = line.split(whereSeparator: \.isWhitespace)
