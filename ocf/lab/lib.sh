@@ -82,25 +82,30 @@ any_live_node() {
 
 # What to read when something failed: cluster view, Pacemaker's log, the agent's lines, PostgreSQL's log.
 diagnose() {
-    local n live
-    echo "======== diagnostics ========" >&2
-    if live=$(any_live_node); then
-        in_node "$live" crm_mon -1 -rfA >&2 2>&1 || true
-    else
-        echo "(no node answers crm_mon)" >&2
-    fi
-    for n in "${LAB_NODES[@]}"; do
-        local log=$LAB_STATE/$n/log
-        echo "---- $n: pacemaker.log (last 40 lines) ----" >&2
-        tail -n 40 "$log/pacemaker/pacemaker.log" 2>/dev/null >&2 || true
-        echo "---- $n: pgha agent lines (last 30) ----" >&2
-        grep -h 'pgha(' "$log/pacemaker/pacemaker.log" 2>/dev/null | tail -n 30 >&2 || true
-        echo "---- $n: corosync.log (last 10) ----" >&2
-        tail -n 10 "$log/corosync/corosync.log" 2>/dev/null >&2 || true
-        echo "---- $n: postgresql.log (last 20) ----" >&2
-        tail -n 20 "$log/postgresql/postgresql.log" 2>/dev/null >&2 || true
-    done
-    echo "======== end of diagnostics ========" >&2
+    local n live log
+    {
+        echo "======== diagnostics ========"
+        if live=$(any_live_node); then
+            in_node "$live" crm_mon -1 -rfA 2>&1 || true
+        else
+            echo "(no node answers crm_mon)"
+        fi
+        for n in "${LAB_NODES[@]}"; do
+            log=$LAB_STATE/$n/log
+            echo "---- $n: pacemaker.log (last 40 lines) ----"
+            tail -n 40 "$log/pacemaker/pacemaker.log" 2>/dev/null
+            echo "---- $n: pgha agent lines (last 30) ----"
+            grep -h 'pgha(' "$log/pacemaker/pacemaker.log" 2>/dev/null | tail -n 30
+            echo "---- $n: corosync.log (last 10) ----"
+            tail -n 10 "$log/corosync/corosync.log" 2>/dev/null
+            echo "---- $n: postgresql.log (last 20) ----"
+            tail -n 20 "$log/postgresql/postgresql.log" 2>/dev/null
+        done
+        echo "---- fence.log ----"
+        tail -n 20 "$LAB_STATE/fence.log" 2>/dev/null
+        echo "======== end of diagnostics ========"
+    } >&2
+    return 0
 }
 
 die() { say "FAILED: $*"; diagnose; exit 1; }
