@@ -24,6 +24,7 @@ final class Node: @unchecked Sendable {
             try run("/usr/bin/install", ["-d", "-o", "postgres", "-g", "postgres", "-m", "0750", directory])
         }
         try run("/usr/bin/chmod", ["0755", root])
+        parameters["start_opts"] = "-c unix_socket_directories=\(socketDirectory)"
     }
 
     /// A fresh instance from initdb, configured for streaming replication.
@@ -40,22 +41,22 @@ final class Node: @unchecked Sendable {
                                                                "-D", datadir, "-X", "stream", "--no-sync"],
                              user: "postgres")
         try #require(result.status == 0, "pg_basebackup failed: \(result.stderr)")
-        // The copy carries the primary's port and socket settings; this node's own come last and win.
         try appendConfiguration()
     }
 
     private func appendConfiguration() throws {
         let settings = """
 
-            # test node \(name)
-            port = \(port)
-            unix_socket_directories = '\(socketDirectory)'
+            # Node-specific settings (port, socket directory) are not in this file: pg_basebackup and
+            # pg_rewind copy it between nodes. pgha passes the port; start_opts gives the socket directory.
             listen_addresses = '127.0.0.1'
             wal_level = replica
             hot_standby = on
             max_wal_senders = 10
             max_replication_slots = 10
             wal_receiver_status_interval = 1
+            wal_log_hints = on
+            wal_keep_size = 128MB
             fsync = off
             shared_buffers = 16MB
 

@@ -139,3 +139,21 @@ struct ControlDataTests {
         #expect(data.redoLocation == LSN("0/3000028"))
     }
 }
+
+@Suite("WALEnd")
+struct WALEndTests {
+    @Test("the end of WAL is the last location pg_waldump names", arguments: [
+        ("pg_waldump: error: error in WAL record at 0/1500870: invalid record length at 0/15008E8: wanted 24, got 0", "0/15008E8"),
+        ("pg_waldump: error: error in WAL record at 0/16EF458: invalid record length at 0/16EF4D0: expected at least 24, got 0", "0/16EF4D0"),
+        ("Total 1 114\npg_waldump: error: error in WAL record at 1/A0: record with incorrect prev-link 0/0 at 1/F8", "1/F8"),
+    ])
+    func parses(output: String, expected: String) {
+        #expect(WALEnd.parse(output) == LSN(expected))
+    }
+
+    @Test("no error line, no location")
+    func unparsable() {
+        #expect(WALEnd.parse("Total 1 114") == nil)
+        #expect(WALEnd.parse("pg_waldump: error: could not find file \"000000030000000000000001\"") == nil)
+    }
+}

@@ -12,9 +12,14 @@ func start(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
     case .stopped, .crashedPrimary, .failed:
         break
     }
+    let promoted = knownPromotedNode(context: context)
+    let control = try ControlData.read(bindir: resource.bindir, datadir: resource.parameters.datadir, as: resource.user)
+    if control.state == .inProduction || control.state == .shutDown, let primary = promoted, primary != resource.node {
+        try rejoinFormerPrimary(resource, control: control, primary: primary, context: context)
+    }
     // A primary that crashed (its control file says "in production") also starts as a standby: its crash
     // recovery then runs in standby mode and cannot end with a checkpoint on the old timeline.
-    try startAsStandby(resource, context: context, promoted: nil)
+    try startAsStandby(resource, context: context, promoted: promoted == resource.node ? nil : promoted)
     setInitialPromotionScore(resource, context: context)
     return .success
 }
@@ -45,10 +50,16 @@ func startAsStandby(_ resource: Resource, context: ActionContext, promoted: Stri
     let budget = context.budget(default: 60)
     let deadline = Clock.now + Double(budget)
     try resource.control.start(timeoutSeconds: budget)
+    // pg_ctl -w returns once the postmaster runs; a standby opens for connections only when consistent,
+    // which after pg_rewind means once it has streamed up to the source's position.
     var state = InstanceState.stopped
     let ready = Clock.waitUntil(timeout: max(1, deadline - Clock.now)) {
         state = (try? instanceState(resource, context: context)) ?? .stopped
-        return state != .stopped
+        switch state {
+        case .standby, .primary, .crashedPrimary: return true
+        case .failed where resource.dataDirectory.runningPostmasterPID != nil: return false
+        case .stopped, .failed: return true
+        }
     }
     guard ready, state == .standby else {
         if state == .primary { throw .runningAsPrimary }

@@ -56,7 +56,9 @@ public enum AgentError: Error, Equatable, Sendable {
         case .runningAsPrimary: return "instance is running as a primary where a standby was expected"
         case .notRunning(let text): return text
         case .commandFailed(let command, let status, let output):
-            let tail = output.split(separator: "\n").last.map(String.init) ?? ""
+            // The line that says what went wrong, else the last one.
+            let lines = output.split(separator: "\n")
+            let tail = (lines.first { $0.contains("error:") || $0.contains("FATAL") } ?? lines.last).map(String.init) ?? ""
             return "\(command) exited with status \(status)" + (tail.isEmpty ? "" : ": \(tail)")
         case .timedOut(let what): return "timed out: \(what)"
         case .query(let text): return "query failed: \(text)"

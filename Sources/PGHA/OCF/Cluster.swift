@@ -24,6 +24,26 @@ public struct Cluster: Sendable {
         return result.output.split(whereSeparator: \.isWhitespace).map(String.init)
     }
 
+    /// The node where `resource` runs promoted, from `crm_resource --locate`; nil when none or no cluster.
+    public func promotedNode(resource: String) -> String? {
+        guard isInstalled, let result = try? ChildProcess.run(sbindir + "/crm_resource",
+                                                             ["--resource", resource, "--locate"], timeoutSeconds: 10),
+              result.succeeded
+        else { return nil }
+        return Cluster.parsePromoted(result.output)
+    }
+
+    /// `resource pgsqld is running on: n2 Promoted` (2.1; `Master` in 2.0).
+    static func parsePromoted(_ output: String) -> String? {
+        for line in output.split(separator: "\n") {
+            let words = line.split(whereSeparator: \.isWhitespace)
+            if let role = words.last, role == "Promoted" || role == "Master", words.count >= 2 {
+                return String(words[words.count - 2])
+            }
+        }
+        return nil
+    }
+
     static func parseNodeList(_ output: String) -> [String] {
         output.split(separator: "\n").compactMap { line in
             let fields = line.split(whereSeparator: \.isWhitespace)

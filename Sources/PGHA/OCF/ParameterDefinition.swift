@@ -86,6 +86,15 @@ public struct ParameterDefinition: Sendable {
                   "user=replicator passfile=/var/lib/postgresql/.pgpass sslmode=prefer". host, port and \
                   application_name are set by the agent and may not appear here.
                   """),
+        .init(name: "rewind", kind: .boolean, required: false, defaultValue: "false",
+              shortdesc: "Rewind a former primary that diverged",
+              longdesc: """
+                  A former primary that wrote WAL the new primary never received (a crash with asynchronous \
+                  replication) cannot follow it. false: start refuses such a node with a reason, for the admin \
+                  to rebuild it. true: start runs pg_rewind against the primary first (needs wal_log_hints=on or \
+                  data checksums, and a replication_options user allowed to run pg_rewind) and the node rejoins \
+                  as a standby; the writes only it had are discarded.
+                  """),
     ]
 
     public static func named(_ name: String) -> ParameterDefinition? {

@@ -12,12 +12,13 @@ public struct Parameters: Sendable, Equatable {
     public var maxlag: Int64
     public var nodeHosts: [String: NodeAddress]
     public var replicationOptions: [(String, String)]
+    public var rewind: Bool
 
     public static func == (lhs: Parameters, rhs: Parameters) -> Bool {
         lhs.pgdata == rhs.pgdata && lhs.datadir == rhs.datadir && lhs.bindir == rhs.bindir
             && lhs.pghost == rhs.pghost && lhs.pgport == rhs.pgport && lhs.systemUser == rhs.systemUser
             && lhs.startOptions == rhs.startOptions && lhs.logfile == rhs.logfile && lhs.maxlag == rhs.maxlag
-            && lhs.nodeHosts == rhs.nodeHosts
+            && lhs.nodeHosts == rhs.nodeHosts && lhs.rewind == rhs.rewind
             && lhs.replicationOptions.map { "\($0.0)=\($0.1)" } == rhs.replicationOptions.map { "\($0.0)=\($0.1)" }
     }
 
@@ -55,6 +56,10 @@ public struct Parameters: Sendable, Equatable {
         }
         maxlag = lag
         nodeHosts = try NodeAddress.parseMap(value("node_hosts"))
+        guard let rewind = Self.boolean(value("rewind")) else {
+            throw .invalidParameter(name: "rewind", value: value("rewind"), why: "must be true or false")
+        }
+        self.rewind = rewind
         do {
             replicationOptions = try Conninfo.parse(value("replication_options"))
         } catch {
@@ -64,6 +69,14 @@ public struct Parameters: Sendable, Equatable {
         if let reserved = replicationOptions.first(where: { Self.reservedConninfoKeywords.contains($0.0) }) {
             throw .invalidParameter(name: "replication_options", value: value("replication_options"),
                                     why: "'\(reserved.0)' is set by the agent")
+        }
+    }
+
+    static func boolean(_ text: String) -> Bool? {
+        switch text.lowercased() {
+        case "true", "yes", "on", "1": return true
+        case "false", "no", "off", "0": return false
+        default: return nil
         }
     }
 

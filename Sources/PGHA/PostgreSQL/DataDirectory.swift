@@ -24,8 +24,13 @@ public struct DataDirectory: Sendable {
               let first = text.split(separator: "\n").first, let pid = pid_t(first.trimmingWhitespace), pid > 0
         else { return nil }
         guard kill(pid, 0) == 0 || errno == EPERM else { return nil }
-        // A pid reused after a reboot or crash must not count as our postmaster.
+        // A pid reused after a reboot or crash must not count as our postmaster, nor a killed postmaster
+        // that its parent has not reaped yet (a zombie: state Z in /proc/<pid>/stat, after "(comm) ").
         if let comm = FileSystem.read("/proc/\(pid)/comm"), !comm.hasPrefix("postgres"), !comm.hasPrefix("postmaster") {
+            return nil
+        }
+        if let stat = FileSystem.read("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")"),
+           stat[close...].dropFirst(2).first == "Z" {
             return nil
         }
         return pid

@@ -39,11 +39,15 @@ public final class Session {
     }
 
     /// Connects, or throws `.query` with libpq's message (the server is down, starting, or refusing us).
-    public init(_ target: Target) throws(AgentError) {
-        let conninfo = target.conninfo
+    public convenience init(_ target: Target) throws(AgentError) {
+        try self.init(conninfo: target.conninfo, as: target.user)
+    }
+
+    /// Connects with any connection string, as `user` (whose files, such as a passfile, libpq reads).
+    public init(conninfo: String, as user: SystemUser) throws(AgentError) {
         let opened: OpaquePointer?
         do {
-            opened = try target.user.asEffectiveUser { PQconnectdb(conninfo) }
+            opened = try user.asEffectiveUser { PQconnectdb(conninfo) }
         } catch let error as AgentError {
             throw error
         } catch {
@@ -83,6 +87,24 @@ public final class Session {
             })
         }
         return rows
+    }
+
+    /// Runs `sql` with the simple query protocol, the only one a replication connection accepts.
+    @discardableResult
+    public func simpleQuery(_ sql: String) throws(AgentError) -> [[String?]] {
+        guard let result = PQexec(connection, sql) else {
+            throw .query(String(cString: PQerrorMessage(connection)).trimmingWhitespace)
+        }
+        defer { PQclear(result) }
+        let status = PQresultStatus(result)
+        guard status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK else {
+            throw .query(String(cString: PQresultErrorMessage(result)).trimmingWhitespace)
+        }
+        return (0..<PQntuples(result)).map { row in
+            (0..<PQnfields(result)).map { column in
+                PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
+            }
+        }
     }
 
     /// The single value of a one-row, one-column query.

@@ -1,0 +1,74 @@
+/// Bringing a former primary back as a standby of the node promoted in its place.
+///
+/// A node whose control file says it last ran as a primary ("in production": it crashed; "shut down": it
+/// was stopped as a primary) may hold WAL the new primary never received. Such a node cannot stream from the
+/// primary, and must not run as if it were a healthy standby: with `rewind=true` pg_rewind brings it back
+/// first; without, start refuses it with the facts. Nothing is written before that decision.
+func rejoinFormerPrimary(_ resource: Resource, control: ControlData, primary: String,
+                         context: ActionContext) throws(AgentError) {
+    guard let timeline = control.checkpointTimeline, let redo = control.redoLocation else {
+        throw .refused("control data has no checkpoint: cannot tell whether this node diverged from \(primary)")
+    }
+    let end = try WALEnd.find(bindir: resource.bindir, datadir: resource.parameters.datadir, timeline: timeline,
+                              start: redo, as: resource.user)
+    guard let end else {
+        throw .refused("could not find where the local WAL ends (pg_waldump): cannot tell whether this node diverged")
+    }
+    let local = WALPosition(timeline: timeline, lsn: end)
+    let (primaryTimeline, primaryLSN, history) = try primaryHistory(resource, primary: primary)
+    let verdict = divergence(local: local, primaryTimeline: primaryTimeline, primaryLSN: primaryLSN, history: history)
+    let facts = "local \(local) (\(control.state.rawValue)), primary \(primary) timeline \(primaryTimeline) lsn \(primaryLSN)"
+    switch verdict {
+    case .canFollow:
+        context.log.info("former primary can follow \(primary): \(facts)")
+    case .diverged(let fork):
+        let forkText = fork.map { "fork point \($0)" } ?? "timeline \(timeline) not in its history"
+        guard resource.parameters.rewind else {
+            throw .refused("diverged from \(primary) (\(forkText); \(facts)): set rewind=true or rebuild this node with pg_basebackup")
+        }
+        context.log.warning("diverged from \(primary) (\(forkText); \(facts)): rewinding")
+        try rewind(resource, primary: primary, context: context)
+    }
+}
+
+/// The primary's timeline, WAL position and timeline history, over a replication connection (the same
+/// credentials the WAL receiver uses).
+func primaryHistory(_ resource: Resource, primary: String) throws(AgentError) -> (UInt32, LSN, TimelineHistory) {
+    let conninfo = primarySourceConninfo(resource, primary: primary, extra: [("replication", "true")])
+    let session = try Session(conninfo: conninfo, as: resource.user)
+    let identity = try session.simpleQuery("IDENTIFY_SYSTEM").first ?? []
+    guard identity.count >= 3, let timeline = identity[1].flatMap({ UInt32($0) }),
+          let lsn = identity[2].flatMap({ LSN($0) })
+    else { throw .query("IDENTIFY_SYSTEM on \(primary) gave no timeline") }
+    guard timeline > 1 else { return (timeline, lsn, TimelineHistory(text: "")) }
+    let file = try session.simpleQuery("TIMELINE_HISTORY \(timeline)").first ?? []
+    return (timeline, lsn, TimelineHistory(text: (file.count >= 2 ? file[1] : nil) ?? ""))
+}
+
+/// A connection string to `primary` for the agent's own use (history, rewind), with the admin's options.
+func primarySourceConninfo(_ resource: Resource, primary: String, extra: [(String, String)] = []) -> String {
+    let address = resource.parameters.address(of: primary)
+    return Conninfo.build([("host", address.host), ("port", String(address.port)), ("dbname", "postgres"),
+                           ("application_name", "pgha"), ("connect_timeout", "10")]
+                          + resource.parameters.replicationOptions + extra)
+}
+
+/// pg_rewind from the primary. The primary checkpoints first: pg_rewind reads the source's timeline from its
+/// control file, which still names the old timeline until the first checkpoint after promotion.
+func rewind(_ resource: Resource, primary: String, context: ActionContext) throws(AgentError) {
+    let source = primarySourceConninfo(resource, primary: primary)
+    try Session(conninfo: source, as: resource.user).query("CHECKPOINT")
+    let output = try ChildProcess.check(resource.bindir + "/pg_rewind",
+                                        ["--target-pgdata", resource.parameters.datadir, "--source-server", source],
+                                        as: resource.user, workingDirectory: resource.parameters.datadir,
+                                        timeoutSeconds: context.budget(default: 60))
+    let summary = output.split(separator: "\n").last.map(String.init) ?? ""
+    context.log.info("pg_rewind from \(primary) done: \(summary)")
+}
+
+/// The promoted node as Pacemaker sees it now, else as the last notification named it.
+func knownPromotedNode(context: ActionContext) -> String? {
+    if let node = Cluster().promotedNode(resource: context.environment.resourceName) { return node }
+    let saved = (FileSystem.read(context.statePath("promoted")) ?? "").trimmingWhitespace
+    return saved.isEmpty ? nil : saved
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+
+/// A former primary coming back after another node was promoted: it follows when it can, is refused when
+/// it diverged, and is rewound when the admin opted in.
+@Suite(.serialized) struct RejoinTests {
+    /// n1 primary with n2 streaming through its slot.
+    static func pair(_ workspace: Workspace, _ build: PostgresBuild) throws -> (Node, Node) {
+        let a = try workspace.node("n1", build)
+        let b = try workspace.node("n2", build)
+        let hosts = "n1=127.0.0.1:\(a.port) n2=127.0.0.1:\(b.port)"
+        a.parameters["node_hosts"] = hosts
+        b.parameters["node_hosts"] = hosts
+        try a.initialize()
+        try #require(try a.pgha("start").code == 0)
+        try #require(try a.pgha("promote").code == 0)
+        try b.cloneFrom(a)
+        try #require(try b.pgha("start").code == 0)
+        let promoted = notification("post", "promote", promote: ["n1"], unpromoted: ["n2"], active: ["n1", "n2"])
+        try #require(try a.pgha("notify", promoted).code == 0)
+        try #require(try b.pgha("notify", promoted).code == 0)
+        try a.sql("CREATE TABLE t(i int); INSERT INTO t VALUES (1)")
+        try #require(eventually { (try? b.sql("SELECT count(*) FROM t")) == "1" })
+        return (a, b)
+    }
+
+    /// n2 becomes the primary; n1 (stopped) hears of it as Pacemaker's notifications would tell it.
+    static func failOver(_ a: Node, _ b: Node) throws {
+        try #require(try b.pgha("promote").code == 0)
+        let promoted = notification("post", "promote", promote: ["n2"], unpromoted: ["n1"], active: ["n1", "n2"])
+        try #require(try b.pgha("notify", promoted).code == 0)
+        try #require(try a.pgha("notify", promoted).code == 0)
+        try b.sql("INSERT INTO t VALUES (2)")
+    }
+
+    static func crash(_ node: Node) throws {
+        let pid = try #require(node.postmasterPID.flatMap { Int32($0) })
+        kill(pid, SIGKILL)
+        // As after fencing: the postmaster is gone (reaped), and its children exit once they notice.
+        try #require(eventually(timeout: 10) { kill(pid, 0) != 0 })
+        try #require(eventually(timeout: 20) { (try? node.pgha("monitor").code) == 9 })
+    }
+
+    @Test("a primary stopped cleanly before the failover follows the new primary without a rewind",
+          arguments: PostgresBuild.available)
+    func cleanStopFollows(build: PostgresBuild) throws {
+        let workspace = try Workspace()
+        let (a, b) = try Self.pair(workspace, build)
+        try #require(try a.pgha("stop").code == 0)
+        try Self.failOver(a, b)
+        let started = try a.pgha("start")
+        try #require(started.code == 0, "start: \(started.log)\n\(a.serverLog)")
+        #expect(started.log.contains("former primary can follow n2"), "\(started.log)")
+        #expect(!started.log.contains("pg_rewind"))
+        #expect(eventually { (try? b.sql("SELECT application_name || ':' || state FROM pg_stat_replication")) == "n1:streaming" },
+                "n1 streams from n2: \(a.serverLog)")
+        #expect(eventually { (try? a.sql("SELECT count(*) FROM t")) == "2" })
+    }
+
+    @Test("a crashed primary that wrote past the fork point is refused, then rewound when rewind=true",
+          arguments: PostgresBuild.available)
+    func divergedIsRefusedThenRewound(build: PostgresBuild) throws {
+        let workspace = try Workspace()
+        let (a, b) = try Self.pair(workspace, build)
+        // n2 is promoted while n1 still runs: what n1 writes from now on, n2 never gets.
+        try Self.failOver(a, b)
+        try a.sql("INSERT INTO t SELECT generate_series(100, 1100)")
+        try Self.crash(a)
+
+        let before = try BadInputTests.snapshot(a.datadir)
+        let refused = try a.pgha("start")
+        #expect(refused.code == 1, "\(refused.log)")
+        #expect(refused.log.contains("ocf-exit-reason:diverged from n2"), "\(refused.log)")
+        #expect(refused.log.contains("set rewind=true"), "\(refused.log)")
+        #expect(try BadInputTests.snapshot(a.datadir) == before, "a refused start changes nothing on disk")
+        #expect(try a.pgha("monitor").code == 9, "still a crashed primary")
+
+        a.parameters["rewind"] = "true"
+        let rewound = try a.pgha("start")
+        try #require(rewound.code == 0, "start with rewind: \(rewound.log)\n\(a.serverLog)")
+        #expect(rewound.log.contains("pg_rewind from n2 done"), "\(rewound.log)")
+        #expect(try a.pgha("monitor").code == 0)
+        #expect(eventually { (try? b.sql("SELECT application_name || ':' || state FROM pg_stat_replication")) == "n1:streaming" },
+                "n1 streams from n2 after the rewind: \(a.serverLog)")
+        try b.sql("INSERT INTO t VALUES (3)")
+        #expect(eventually { (try? a.sql("SELECT string_agg(i::text, ',' ORDER BY i) FROM t")) == "1,2,3" },
+                "n1 has n2's rows and none of its own diverged ones")
+    }
+}
