@@ -50,7 +50,7 @@ import Testing
         try Self.failOver(a, b)
         let started = try a.pgha("start")
         try #require(started.code == 0, "start: \(started.log)\n\(a.serverLog)")
-        #expect(started.log.contains("former primary can follow n2"), "\(started.log)")
+        #expect(started.log.contains("can follow n2"), "\(started.log)")
         #expect(!started.log.contains("pg_rewind"))
         #expect(eventually { (try? b.sql("SELECT application_name || ':' || state FROM pg_stat_replication")) == "n1:streaming" },
                 "n1 streams from n2: \(a.serverLog)")
@@ -85,5 +85,29 @@ import Testing
         try b.sql("INSERT INTO t VALUES (3)")
         #expect(eventually { (try? a.sql("SELECT string_agg(i::text, ',' ORDER BY i) FROM t")) == "1,2,3" },
                 "n1 has n2's rows and none of its own diverged ones")
+    }
+
+    @Test("a demoted primary that diverged is stopped by post-promote notify, then start refuses or rewinds it",
+          arguments: PostgresBuild.available.prefix(1))
+    func divergedDemotedIsStopped(build: PostgresBuild) throws {
+        let workspace = try Workspace()
+        let (a, b) = try Self.pair(workspace, build)
+        // n2 is promoted while n1 still writes; n1 is then demoted: it runs as a standby, past the fork point.
+        try #require(try b.pgha("promote").code == 0)
+        try a.sql("INSERT INTO t SELECT generate_series(100, 1100)")
+        try #require(try a.pgha("demote").code == 0)
+        let promoted = notification("post", "promote", promote: ["n2"], unpromoted: ["n1"], active: ["n1", "n2"])
+        try #require(try b.pgha("notify", promoted).code == 0)
+        let notified = try a.pgha("notify", promoted)
+        #expect(notified.code == 0, "notify never fails")
+        #expect(notified.log.contains("diverged from n2"), "\(notified.log)")
+        #expect(try a.pgha("monitor").code == 7, "stopped, for Pacemaker to recover it through start")
+        let refused = try a.pgha("start")
+        #expect(refused.code == 1 && refused.log.contains("diverged from n2"), "\(refused.log)")
+        a.parameters["rewind"] = "true"
+        let rewound = try a.pgha("start")
+        try #require(rewound.code == 0, "start with rewind: \(rewound.log)\n\(a.serverLog)")
+        #expect(eventually { (try? b.sql("SELECT application_name || ':' || state FROM pg_stat_replication")) == "n1:streaming" })
+        #expect(eventually { (try? a.sql("SELECT count(*) FROM t")) == "1" }, "n1's diverged rows are gone")
     }
 }

@@ -55,7 +55,29 @@ func followPromoted(_ event: NotifyEvent, resource: Resource, context: ActionCon
     }
     guard state == .standby else { return }
     if event.operation == .promote { Cluster().deletePrivateAttribute(walPositionAttribute, node: resource.node) }
+    if try stopIfDiverged(from: promoted, resource: resource, context: context) { return }
     try pointStandby(at: promoted, resource: resource, context: context)
+}
+
+/// A standby with WAL the new primary does not have (a demoted primary whose shutdown checkpoint never reached
+/// the promoted node, a standby that followed another timeline) would run but never stream. It is stopped:
+/// Pacemaker's monitor then finds it stopped and recovers it through start, which refuses it with the facts
+/// or, with rewind=true, rewinds it.
+func stopIfDiverged(from promoted: String, resource: Resource, context: ActionContext) throws(AgentError) -> Bool {
+    let local = try localWALPosition(try resource.connect())
+    let primary: (timeline: UInt32, lsn: LSN, history: TimelineHistory)
+    do {
+        primary = try primaryHistory(resource, primary: promoted)
+    } catch {
+        context.log.warning("cannot read \(promoted)'s timeline history (\(error.reason)): divergence not checked")
+        return false
+    }
+    let verdict = divergence(local: local, primaryTimeline: primary.timeline, primaryLSN: primary.lsn,
+                             history: primary.history)
+    guard case .diverged(let fork) = verdict else { return false }
+    context.log.error("diverged from \(promoted): local \(local), primary timeline \(primary.timeline) lsn \(primary.lsn), fork point \(fork.map { "\($0)" } ?? "none"): stopping so that start deals with it")
+    try resource.control.stop(timeoutSeconds: context.budget(default: 60) / 2)
+    return true
 }
 
 /// Rewrites a running standby's primary_conninfo and primary_slot_name when they differ from what

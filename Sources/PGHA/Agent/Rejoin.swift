@@ -1,7 +1,7 @@
 /// Bringing a former primary back as a standby of the node promoted in its place.
 ///
-/// A node whose control file says it last ran as a primary ("in production": it crashed; "shut down": it
-/// was stopped as a primary) may hold WAL the new primary never received. Such a node cannot stream from the
+/// A node that last ran as a primary ("in production": it crashed; "shut down": it was stopped as one), or a
+/// standby that received WAL from one, may hold WAL the new primary never received. Such a node cannot stream from the
 /// primary, and must not run as if it were a healthy standby: with `rewind=true` pg_rewind brings it back
 /// first; without, start refuses it with the facts. Nothing is written before that decision.
 func rejoinFormerPrimary(_ resource: Resource, control: ControlData, primary: String,
@@ -20,7 +20,7 @@ func rejoinFormerPrimary(_ resource: Resource, control: ControlData, primary: St
     let facts = "local \(local) (\(control.state.rawValue)), primary \(primary) timeline \(primaryTimeline) lsn \(primaryLSN)"
     switch verdict {
     case .canFollow:
-        context.log.info("former primary can follow \(primary): \(facts)")
+        context.log.info("can follow \(primary): \(facts)")
     case .diverged(let fork):
         let forkText = fork.map { "fork point \($0)" } ?? "timeline \(timeline) not in its history"
         guard resource.parameters.rewind else {

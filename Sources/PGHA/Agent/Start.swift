@@ -14,7 +14,9 @@ func start(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
     }
     let promoted = knownPromotedNode(context: context)
     let control = try ControlData.read(bindir: resource.bindir, datadir: resource.parameters.datadir, as: resource.user)
-    if control.state == .inProduction || control.state == .shutDown, let primary = promoted, primary != resource.node {
+    // Every start next to a known primary checks that this node can follow it: a former primary may hold WAL
+    // the primary never got, and so may a standby stopped by notify for that reason.
+    if let primary = promoted, primary != resource.node {
         try rejoinFormerPrimary(resource, control: control, primary: primary, context: context)
     }
     // A primary that crashed (its control file says "in production") also starts as a standby: its crash
