@@ -185,3 +185,19 @@ struct NotifyEventTests {
         #expect(NotifyEvent(environment: environment) == nil)
     }
 }
+
+@Suite("Cluster tool output")
+struct ClusterOutputTests {
+    @Test("crm_resource --locate names the promoted node (2.1 Promoted, 2.0 Master)")
+    func promoted() {
+        #expect(Cluster.parsePromoted("resource pgsqld is running on: n1\nresource pgsqld is running on: n2 Promoted\n") == "n2")
+        #expect(Cluster.parsePromoted("resource pgsqld is running on: n3 Master\n") == "n3")
+        #expect(Cluster.parsePromoted("resource pgsqld is running on: n1\nresource pgsqld is running on: n2\n") == nil)
+        #expect(Cluster.parsePromoted("resource pgsqld is NOT running\n") == nil)
+    }
+
+    @Test("crm_node -l lists node names")
+    func nodeList() {
+        #expect(Cluster.parseNodeList("1 n1 member\n2 n2 lost\n3 n3 member\n") == ["n1", "n2", "n3"])
+    }
+}
