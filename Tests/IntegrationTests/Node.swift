@@ -138,6 +138,23 @@ final class Workspace: @unchecked Sendable {
         return node
     }
 
+    /// n1 running as primary and n2 a pg_basebackup of it started as a standby, knowing each other through
+    /// node_hosts; no notification sent yet.
+    func primaryAndStandby(_ build: PostgresBuild) throws -> (Node, Node) {
+        let a = try node("n1", build)
+        let b = try node("n2", build)
+        let hosts = "n1=127.0.0.1:\(a.port) n2=127.0.0.1:\(b.port)"
+        a.parameters["node_hosts"] = hosts
+        b.parameters["node_hosts"] = hosts
+        try a.initialize()
+        try #require(try a.pgha("start").code == 0)
+        try #require(try a.pgha("promote").code == 0)
+        try b.cloneFrom(a)
+        let started = try b.pgha("start")
+        try #require(started.code == 0, "start n2: \(started.log)\n\(b.serverLog)")
+        return (a, b)
+    }
+
     deinit {
         nodes.forEach { $0.forceStop() }
         try? FileManager.default.removeItem(atPath: path)

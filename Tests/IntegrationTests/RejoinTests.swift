@@ -6,16 +6,7 @@ import Testing
 @Suite(.serialized) struct RejoinTests {
     /// n1 primary with n2 streaming through its slot.
     static func pair(_ workspace: Workspace, _ build: PostgresBuild) throws -> (Node, Node) {
-        let a = try workspace.node("n1", build)
-        let b = try workspace.node("n2", build)
-        let hosts = "n1=127.0.0.1:\(a.port) n2=127.0.0.1:\(b.port)"
-        a.parameters["node_hosts"] = hosts
-        b.parameters["node_hosts"] = hosts
-        try a.initialize()
-        try #require(try a.pgha("start").code == 0)
-        try #require(try a.pgha("promote").code == 0)
-        try b.cloneFrom(a)
-        try #require(try b.pgha("start").code == 0)
+        let (a, b) = try workspace.primaryAndStandby(build)
         let promoted = notification("post", "promote", promote: ["n1"], unpromoted: ["n2"], active: ["n1", "n2"])
         try #require(try a.pgha("notify", promoted).code == 0)
         try #require(try b.pgha("notify", promoted).code == 0)

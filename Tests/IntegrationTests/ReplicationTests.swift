@@ -24,17 +24,7 @@ func notification(_ timing: String, _ operation: String, promote: [String] = [],
           arguments: PostgresBuild.available)
     func streamingAndSwitchover(build: PostgresBuild) throws {
         let workspace = try Workspace()
-        let a = try workspace.node("n1", build)
-        let b = try workspace.node("n2", build)
-        let hosts = "n1=127.0.0.1:\(a.port) n2=127.0.0.1:\(b.port)"
-        a.parameters["node_hosts"] = hosts
-        b.parameters["node_hosts"] = hosts
-        try a.initialize()
-        try #require(try a.pgha("start").code == 0)
-        try #require(try a.pgha("promote").code == 0)
-        try b.cloneFrom(a)
-        let startB = try b.pgha("start")
-        try #require(startB.code == 0, "start n2: \(startB.log)\n\(b.serverLog)")
+        let (a, b) = try workspace.primaryAndStandby(build)
         let pidB = b.postmasterPID
 
         // The transition that promoted n1, as seen by both nodes.
