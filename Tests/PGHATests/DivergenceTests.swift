@@ -58,3 +58,23 @@ struct DivergenceTests {
                            history: history) == .diverged(forkPoint: LSN("0/6000000")))
     }
 }
+
+@Suite("standbyTimeline")
+struct StandbyTimelineTests {
+    let history = TimelineHistory(text: "1\t0/3000000\tx\n2\t0/5000000\tx\n")
+
+    @Test("the newest history file places the LSN on its timeline, whatever the stale restartpoint says")
+    func fromHistory() {
+        #expect(standbyTimeline(lsn: LSN("0/6000000")!, checkpoint: 1, received: nil, latestHistory: (3, history)) == 3)
+        #expect(standbyTimeline(lsn: LSN("0/5000000")!, checkpoint: 1, received: nil, latestHistory: (3, history)) == 3)
+        #expect(standbyTimeline(lsn: LSN("0/4000000")!, checkpoint: 1, received: nil, latestHistory: (3, history)) == 2)
+        #expect(standbyTimeline(lsn: LSN("0/1000000")!, checkpoint: 1, received: nil, latestHistory: (3, history)) == 1)
+    }
+
+    @Test("the WAL receiver's timeline counts; without history, the checkpoint's")
+    func otherSources() {
+        #expect(standbyTimeline(lsn: LSN("0/1000000")!, checkpoint: 1, received: 2, latestHistory: nil) == 2)
+        #expect(standbyTimeline(lsn: LSN("0/1000000")!, checkpoint: 4, received: nil, latestHistory: nil) == 4)
+        #expect(standbyTimeline(lsn: LSN("0/1000000")!, checkpoint: nil, received: nil, latestHistory: nil) == nil)
+    }
+}

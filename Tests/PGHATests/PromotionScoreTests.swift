@@ -61,3 +61,39 @@ struct PromotionScoreTests {
         #expect(PromotionScore.parseCache("garbage\nn2 x\n").isEmpty)
     }
 }
+
+@Suite("PromotionScore.changes")
+struct PromotionScoreChangesTests {
+    let wanted = ["n1": 1001, "n2": -1000, "n3": 1000]
+
+    @Test("outside the grace period, only what differs from the cache is written")
+    func onlyDifferences() {
+        let changes = PromotionScore.changes(wanted: wanted, cached: ["n1": 1001, "n2": 999, "n3": 1000],
+                                             replication: [], inGracePeriod: false)
+        #expect(changes == ["n2": -1000])
+        #expect(PromotionScore.changes(wanted: wanted, cached: wanted, replication: [], inGracePeriod: false).isEmpty)
+    }
+
+    @Test("within the grace period after a promotion, no standby is excluded, cached or not")
+    func grace() {
+        let changes = PromotionScore.changes(wanted: wanted, cached: [:], replication: [], inGracePeriod: true)
+        #expect(changes == ["n1": 1001, "n3": 1000])
+    }
+
+    @Test("a standby already excluded stays excluded without a write")
+    func alreadyExcluded() {
+        let changes = PromotionScore.changes(wanted: wanted, cached: ["n2": -1000], replication: [], inGracePeriod: true)
+        #expect(changes["n2"] == nil)
+    }
+
+    @Test("streaming without a flush position yet is not judged, even after the grace period")
+    func unjudged() {
+        let replication = [StandbyReplication(node: "n2", state: "streaming", lag: nil)]
+        let changes = PromotionScore.changes(wanted: wanted, cached: ["n2": 999], replication: replication,
+                                             inGracePeriod: false)
+        #expect(changes["n2"] == nil)
+        let notStreaming = [StandbyReplication(node: "n2", state: "catchup", lag: 10)]
+        #expect(PromotionScore.changes(wanted: wanted, cached: ["n2": 999], replication: notStreaming,
+                                       inGracePeriod: false)["n2"] == -1000)
+    }
+}

@@ -15,6 +15,6 @@ func demote(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
     case .stopped, .crashedPrimary, .failed:
         break
     }
-    try startAsStandby(resource, context: context, promoted: nil)
+    try checkAndStartAsStandby(resource, context: context)
     return .success
 }

@@ -89,9 +89,14 @@ func updatePromotionScores(_ resource: Resource, replication: [StandbyReplicatio
     let wanted = PromotionScore.scores(primary: resource.node, members: savedMembers(context: context),
                                        replication: replication, maxlag: resource.parameters.maxlag)
     guard wanted != cached else { return }
+    let promotedAt = Int((FileSystem.read(context.statePath("promoted-at")) ?? "").trimmingWhitespace) ?? 0
+    let inGrace = wallClockSeconds() - promotedAt < PromotionScore.reconnectGraceSeconds
+    let changes = PromotionScore.changes(wanted: wanted, cached: cached, replication: replication,
+                                         inGracePeriod: inGrace)
+    guard !changes.isEmpty else { return }
     let cluster = Cluster()
     var applied = cached
-    for (node, score) in wanted.sorted(by: { $0.key < $1.key }) where cached[node] != score {
+    for (node, score) in changes.sorted(by: { $0.key < $1.key }) {
         let facts = replication.first { $0.node == node }
             .map { "\($0.state), lag \($0.lag.map(String.init) ?? "unknown") bytes" } ?? (node == resource.node ? "primary" : "not connected")
         do {

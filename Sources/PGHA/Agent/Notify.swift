@@ -75,8 +75,13 @@ func stopIfDiverged(from promoted: String, resource: Resource, context: ActionCo
     let verdict = divergence(local: local, primaryTimeline: primary.timeline, primaryLSN: primary.lsn,
                              history: primary.history)
     guard case .diverged(let fork) = verdict else { return false }
-    context.log.error("diverged from \(promoted): local \(local), primary timeline \(primary.timeline) lsn \(primary.lsn), fork point \(fork.map { "\($0)" } ?? "none"): stopping so that start deals with it")
+    let facts = "local \(local), primary timeline \(primary.timeline) lsn \(primary.lsn), fork point \(fork.map { "\($0)" } ?? "none")"
+    context.log.error("diverged from \(promoted): \(facts): stopping so that start deals with it")
     try resource.control.stop(timeoutSeconds: context.budget(default: 60) / 2)
+    let control = try ControlData.read(bindir: resource.bindir, datadir: resource.parameters.datadir, as: resource.user)
+    if let checkpoint = control.checkpointLocation {
+        DivergenceMarker(checkpoint: checkpoint, facts: facts).write(context: context)
+    }
     return true
 }
 

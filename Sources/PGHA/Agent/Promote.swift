@@ -23,8 +23,10 @@ func promote(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
     let writable = Clock.waitUntil(timeout: 10) { (try? instanceState(resource, context: context)) == .primary }
     guard writable else { throw .notRunning("instance did not become writable after pg_ctl promote") }
     let session = try resource.connect()
-    let timeline = try session.value("SELECT timeline_id FROM pg_control_checkpoint()") ?? "?"
+    let timeline = try primaryTimeline(session).map(String.init) ?? "?"
     context.log.info("\(resource.node) promoted: now primary on timeline \(timeline)")
+    FileSystem.makeDirectories(context.environment.stateDirectory)
+    try? FileSystem.writeAtomically(context.statePath("promoted-at"), "\(wallClockSeconds())\n", owner: nil, mode: 0o644)
     do {
         try synchronizeSlots(resource, members: memberNodes(context: context), context: context)
     } catch {

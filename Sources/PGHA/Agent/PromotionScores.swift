@@ -47,6 +47,29 @@ public enum PromotionScore {
         return result
     }
 
+    /// How long after a promotion a standby that is not streaming yet keeps its score: the standbys
+    /// reconnect within seconds, and a -1000 set in that window would leave no candidate if the new primary
+    /// died before the next monitor.
+    public static let reconnectGraceSeconds = 60
+
+    /// Pure: which scores to write, given what is wanted and what was last written. A standby that is about
+    /// to be excluded keeps the positive score it has (or may have) while it cannot be judged yet: within the grace period
+    /// after a promotion, or while it streams but has not reported a flush position.
+    public static func changes(wanted: [String: Int], cached: [String: Int], replication: [StandbyReplication],
+                               inGracePeriod: Bool) -> [String: Int] {
+        var result: [String: Int] = [:]
+        for (node, score) in wanted where cached[node] != score {
+            // Unknown (the cache is cleared by every notification) counts as positive.
+            if score == excluded, cached[node] ?? 1 > 0 {
+                let entry = replication.first { $0.node == node }
+                let unjudged = entry.map { $0.state == "streaming" && $0.lag == nil } ?? false
+                if inGracePeriod || unjudged { continue }
+            }
+            result[node] = score
+        }
+        return result
+    }
+
     /// The score cache under HA_RSCTMP: `node score` per line.
     public static func parseCache(_ text: String) -> [String: Int] {
         var result: [String: Int] = [:]

@@ -72,3 +72,39 @@ func knownPromotedNode(context: ActionContext) -> String? {
     let saved = (FileSystem.read(context.statePath("promoted")) ?? "").trimmingWhitespace
     return saved.isEmpty ? nil : saved
 }
+
+/// What notify found when it stopped a standby that diverged, kept under HA_RSCTMP for the start that
+/// follows. The checkpoint location identifies the data directory as it was: a node rebuilt since
+/// (pg_basebackup) has another one, and the marker no longer applies.
+struct DivergenceMarker: Equatable {
+    var checkpoint: LSN
+    var facts: String
+
+    static func read(context: ActionContext) -> DivergenceMarker? {
+        guard let text = FileSystem.read(context.statePath("diverged")) else { return nil }
+        let parts = text.split(separator: " ", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let checkpoint = LSN(parts[0]) else { return nil }
+        return DivergenceMarker(checkpoint: checkpoint, facts: parts[1].trimmingWhitespace)
+    }
+
+    func write(context: ActionContext) {
+        FileSystem.makeDirectories(context.environment.stateDirectory)
+        try? FileSystem.writeAtomically(context.statePath("diverged"), "\(checkpoint) \(facts)\n", owner: nil,
+                                        mode: 0o644)
+    }
+
+    static func clear(context: ActionContext) {
+        try? FileSystem.remove(context.statePath("diverged"))
+    }
+}
+
+/// A standby that notify stopped for divergence: refused, or rewound when the admin opted in.
+func rejoinDivergedStandby(_ resource: Resource, marker: DivergenceMarker, primary: String,
+                           context: ActionContext) throws(AgentError) {
+    guard resource.parameters.rewind else {
+        throw .refused("diverged from \(primary) (\(marker.facts)): set rewind=true or rebuild this node with pg_basebackup")
+    }
+    context.log.warning("diverged from \(primary) (\(marker.facts)): rewinding")
+    try rewind(resource, primary: primary, context: context)
+    DivergenceMarker.clear(context: context)
+}

@@ -12,16 +12,7 @@ func start(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
     case .stopped, .crashedPrimary, .failed:
         break
     }
-    let promoted = knownPromotedNode(context: context)
-    let control = try ControlData.read(bindir: resource.bindir, datadir: resource.parameters.datadir, as: resource.user)
-    // Every start next to a known primary checks that this node can follow it: a former primary may hold WAL
-    // the primary never got, and so may a standby stopped by notify for that reason.
-    if let primary = promoted, primary != resource.node {
-        try rejoinFormerPrimary(resource, control: control, primary: primary, context: context)
-    }
-    // A primary that crashed (its control file says "in production") also starts as a standby: its crash
-    // recovery then runs in standby mode and cannot end with a checkpoint on the old timeline.
-    try startAsStandby(resource, context: context, promoted: promoted == resource.node ? nil : promoted)
+    try checkAndStartAsStandby(resource, context: context)
     setInitialPromotionScore(resource, context: context)
     return .success
 }
@@ -40,6 +31,23 @@ func setInitialPromotionScore(_ resource: Resource, context: ActionContext) {
     } catch {
         context.log.warning("could not set the promotion score of \(resource.node): \(error.reason)")
     }
+}
+
+/// Starts a stopped instance as a standby of the known primary, once it is clear that it can follow it.
+func checkAndStartAsStandby(_ resource: Resource, context: ActionContext) throws(AgentError) {
+    let promoted = knownPromotedNode(context: context)
+    if let primary = promoted, primary != resource.node {
+        let control = try ControlData.read(bindir: resource.bindir, datadir: resource.parameters.datadir,
+                                           as: resource.user)
+        if control.state == .inProduction || control.state == .shutDown {
+            try rejoinFormerPrimary(resource, control: control, primary: primary, context: context)
+        } else if let marker = DivergenceMarker.read(context: context), marker.checkpoint == control.checkpointLocation {
+            try rejoinDivergedStandby(resource, marker: marker, primary: primary, context: context)
+        }
+    }
+    // A primary that crashed (its control file says "in production") also starts as a standby: its crash
+    // recovery then runs in standby mode and cannot end with a checkpoint on the old timeline.
+    try startAsStandby(resource, context: context, promoted: promoted == resource.node ? nil : promoted)
 }
 
 /// Writes the standby configuration and starts the server, then checks it runs in recovery.

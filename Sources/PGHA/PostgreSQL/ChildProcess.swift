@@ -91,6 +91,9 @@ public enum ChildProcess {
     }
 }
 
+/// Seconds since the epoch, for facts that must survive the process (files under HA_RSCTMP).
+public func wallClockSeconds() -> Int { Int(time(nil)) }
+
 /// Monotonic seconds, for deadlines.
 public enum Clock {
     public static var now: Double {
