@@ -28,6 +28,9 @@ LAB_MONITOR_TIMEOUT=${PGHA_LAB_MONITOR_TIMEOUT:-16s}   # the agent's meta-data a
 LAB_STONITH_TIMEOUT=${PGHA_LAB_STONITH_TIMEOUT:-60s}
 LAB_UP_DEADLINE=${PGHA_LAB_UP_DEADLINE:-180}   # seconds `up` waits for one primary + two streaming standbys
 
+# A former primary that diverged (a crash with asynchronous replication) is rewound, not refused.
+LAB_REWIND=${PGHA_LAB_REWIND:-true}
+
 LAB_RSC=pgsqld
 LAB_CLONE=pgsql-ha
 AGENT_DEST=/usr/lib/ocf/resource.d/heartbeat/pgha

@@ -1,0 +1,122 @@
+"""The lab as the scenario tests drive it: the ocf/lab scripts for faults and Pacemaker, psycopg from the
+host (through the lab's host leg, 10.200.0.1) for what clients see."""
+import os
+import subprocess
+import time
+
+import psycopg
+
+LAB = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+STATE = os.environ.get("PGHA_LAB_STATE", "/var/lib/pgha-lab")
+NODES = ("n1", "n2", "n3")
+ADDR = {"n1": "10.200.0.11", "n2": "10.200.0.12", "n3": "10.200.0.13"}
+CLIENT = ("postgresql://" + ",".join(f"{a}:5432" for a in ADDR.values())
+          + "/postgres?user=postgres&target_session_attrs=read-write&connect_timeout=2")
+
+
+def script(name, *args, check=True, timeout=300):
+    return subprocess.run([os.path.join(LAB, name), *args], capture_output=True, text=True, check=check,
+                          timeout=timeout)
+
+
+def in_node(node, *argv, check=True, timeout=60):
+    return script("exec", node, *argv, check=check, timeout=timeout)
+
+
+def connect(node, timeout=1):
+    return psycopg.connect(host=ADDR[node], port=5432, user="postgres", dbname="postgres", autocommit=True,
+                           connect_timeout=max(1, timeout), options="-c statement_timeout=2000")
+
+
+def query(node, sql, params=None):
+    """One value from `node`, or None when it does not answer."""
+    try:
+        with connect(node) as conn:
+            row = conn.execute(sql, params).fetchone()
+            return row[0] if row else None
+    except psycopg.Error:
+        return None
+
+
+def wait_for(what, seconds, condition, interval=0.25):
+    """Polls `condition` until it returns a true value, which is returned; raises after the deadline."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"timed out after {seconds} s waiting for: {what}")
+        time.sleep(interval)
+
+
+def any_live_node():
+    for node in NODES:
+        if in_node(node, "crm_mon", "-1", check=False, timeout=20).returncode == 0:
+            return node
+    raise AssertionError("no node answers crm_mon")
+
+
+def crm(*argv, check=True):
+    return in_node(any_live_node(), *argv, check=check)
+
+
+def promoted_in_pacemaker():
+    xml = crm("crm_mon", "-1", "--output-as=xml", check=False).stdout
+    out = subprocess.run(["python3", os.path.join(LAB, "cluster-state"), "promoted"], input=xml,
+                         capture_output=True, text=True)
+    return out.stdout.split()
+
+
+def writable_nodes():
+    return [n for n in NODES if query(n, "SELECT NOT pg_is_in_recovery()") is True]
+
+
+def streaming_to(primary):
+    """Standbys streaming from `primary`, by application_name (the agent sets it to the node name)."""
+    try:
+        with connect(primary) as conn:
+            rows = conn.execute("SELECT application_name FROM pg_stat_replication WHERE state = 'streaming'")
+            return sorted(r[0] for r in rows)
+    except psycopg.Error:
+        return []
+
+
+def settled(expected_standbys=2):
+    """The cluster's end state: one writable primary, Pacemaker agrees, every other node streams from it."""
+    writable = writable_nodes()
+    if len(writable) != 1:
+        return None
+    primary = writable[0]
+    if promoted_in_pacemaker() != [primary]:
+        return None
+    if len(streaming_to(primary)) != expected_standbys:
+        return None
+    return primary
+
+
+def postmaster_pid(node):
+    with open(f"{STATE}/{node}/data/postmaster.pid") as f:
+        pid = int(f.readline())
+    pids = script("nspids", node, STATE).stdout.split()
+    assert str(pid) in pids, f"postmaster {pid} of {node} is not in {node}'s namespaces"
+    return pid
+
+
+def diagnostics():
+    """What a failing scenario prints before the lab is torn down."""
+    parts = [script("status", check=False).stdout]
+    for node in NODES:
+        for log, lines in (("log/pacemaker/pacemaker.log", 400), ("log/postgresql/postgresql.log", 60)):
+            path = f"{STATE}/{node}/{log}"
+            if os.path.exists(path):
+                with open(path, errors="replace") as f:
+                    tail = f.readlines()[-lines:]
+                if "pacemaker" in log:
+                    tail = [l for l in tail if "pgha(" in l or "error" in l.lower() or "warning" in l.lower()][-60:]
+                parts.append(f"--- {node} {log}\n" + "".join(tail))
+    fence = f"{STATE}/fence.log"
+    if os.path.exists(fence):
+        with open(fence) as f:
+            parts.append("--- fence.log\n" + "".join(f.readlines()[-20:]))
+    return "\n".join(parts)
