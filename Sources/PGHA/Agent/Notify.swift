@@ -55,6 +55,8 @@ func followPromoted(_ event: NotifyEvent, resource: Resource, context: ActionCon
     }
     guard state == .standby else { return }
     if event.operation == .promote { Cluster().deletePrivateAttribute(walPositionAttribute, node: resource.node) }
+    // Post-promote notifications come also after a promote that failed (the election deferred it).
+    guard isWritablePrimary(resource, node: promoted, context: context) else { return }
     if try stopIfDiverged(from: promoted, resource: resource, context: context) { return }
     try pointStandby(at: promoted, resource: resource, context: context)
 }

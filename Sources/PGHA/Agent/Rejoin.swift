@@ -66,11 +66,30 @@ func rewind(_ resource: Resource, primary: String, context: ActionContext) throw
     context.log.info("pg_rewind from \(primary) done: \(summary)")
 }
 
-/// The promoted node as Pacemaker sees it now, else as the last notification named it.
-func knownPromotedNode(context: ActionContext) -> String? {
-    if let node = Cluster().promotedNode(resource: context.environment.resourceName) { return node }
-    let saved = (FileSystem.read(context.statePath("promoted")) ?? "").trimmingWhitespace
-    return saved.isEmpty ? nil : saved
+/// The promoted node as Pacemaker sees it now, else as the last notification named it, once it is confirmed
+/// to run as a primary. Pacemaker also lists a node whose promote just failed (the election deferred it) as
+/// promoted: following it, or judging divergence against it, would be wrong.
+func knownPromotedNode(_ resource: Resource, context: ActionContext) -> String? {
+    var candidate = Cluster().promotedNode(resource: context.environment.resourceName)
+    if candidate == nil {
+        let saved = (FileSystem.read(context.statePath("promoted")) ?? "").trimmingWhitespace
+        candidate = saved.isEmpty ? nil : saved
+    }
+    guard let node = candidate else { return nil }
+    if node == resource.node { return node }
+    return isWritablePrimary(resource, node: node, context: context) ? node : nil
+}
+
+/// True when `node` answers and is not in recovery.
+func isWritablePrimary(_ resource: Resource, node: String, context: ActionContext) -> Bool {
+    do {
+        let session = try Session(conninfo: primarySourceConninfo(resource, primary: node), as: resource.user)
+        if try session.value("SELECT pg_is_in_recovery()") == "f" { return true }
+        context.log.info("\(node) is listed as promoted but is in recovery: not followed")
+    } catch {
+        context.log.info("\(node) is listed as promoted but does not answer (\(error.reason)): not followed")
+    }
+    return false
 }
 
 /// What notify found when it stopped a standby that diverged, kept under HA_RSCTMP for the start that

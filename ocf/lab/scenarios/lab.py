@@ -95,11 +95,20 @@ def settled(expected_standbys=2):
     return primary
 
 
+def running_postmaster(node):
+    """The PID in the node's postmaster.pid when that process lives in the node's namespaces, else None
+    (no file, or a stale one left by a killed postmaster)."""
+    try:
+        with open(f"{STATE}/{node}/data/postmaster.pid") as f:
+            pid = int(f.readline())
+    except (OSError, ValueError):
+        return None
+    return pid if str(pid) in script("nspids", node, STATE).stdout.split() else None
+
+
 def postmaster_pid(node):
-    with open(f"{STATE}/{node}/data/postmaster.pid") as f:
-        pid = int(f.readline())
-    pids = script("nspids", node, STATE).stdout.split()
-    assert str(pid) in pids, f"postmaster {pid} of {node} is not in {node}'s namespaces"
+    pid = running_postmaster(node)
+    assert pid is not None, f"no postmaster of {node} runs in {node}'s namespaces"
     return pid
 
 
