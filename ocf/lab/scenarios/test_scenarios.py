@@ -2,73 +2,18 @@
 exactly one writable primary and every other running node streaming from it, while a checker polling all
 nodes ten times a second never sees two writable primaries. Each prints how many acknowledged rows the new
 primary lacks (asynchronous replication may lose a few)."""
-import contextlib
 import os
-import subprocess
 import time
 
+import faults
 import lab
-from traffic import PrimaryChecker, Writer, lost_rows
-
-DEADLINE = int(os.environ.get("PGHA_LAB_FAILOVER_DEADLINE", "150"))
+from faults import DEADLINE, elapsed, new_writable, settled_primary, traffic
 
 
-def settled_primary():
-    return lab.wait_for("a settled cluster: one primary, two streaming standbys", DEADLINE, lab.settled)
-
-
-@contextlib.contextmanager
-def traffic(report):
-    """Runs the checker and the writer around a fault; asserts no split brain; fills `report`."""
-    primary = settled_primary()
-    with lab.connect(primary) as conn:
-        conn.execute("DROP TABLE IF EXISTS scenario_rows")
-        conn.execute("CREATE TABLE scenario_rows (id bigint PRIMARY KEY)")
-    lab.wait_for("the table on every standby", 30,
-                 lambda: all(lab.query(n, "SELECT to_regclass('scenario_rows') IS NOT NULL") for n in lab.NODES))
-    checker, writer = PrimaryChecker(), Writer()
-    checker.start()
-    writer.start()
-    lab.wait_for("the writer's first rows", 30, lambda: len(writer.acked) >= 10)
-    report["before"] = primary
-    report["t0"] = time.monotonic()
-    try:
-        yield primary
-    finally:
-        writer.stop()
-        checker.stop()
-        report["acked"] = len(writer.acked)
-        report["sweeps"] = checker.sweeps
-        report["polls_per_node"] = dict(checker.polls)
-        report["violations"] = checker.violations
-    assert checker.sweeps > 0
-    assert not checker.violations, f"two writable primaries seen: {checker.violations[:5]}"
-    after = settled_primary()
-    report["after"] = after
-    report["lost"] = len(lost_rows(after, writer.acked))
+def no_split_brain(report):
+    assert report["sweeps"] > 0
+    assert not report["violations"], f"two writable primaries seen: {report['violations'][:5]}"
     print(f"\n{report}")
-
-
-def elapsed(report):
-    return round(time.monotonic() - report["t0"], 1)
-
-
-def new_writable(old):
-    writable = lab.writable_nodes()
-    return writable[0] if len(writable) == 1 and writable[0] != old else None
-
-
-def follow_times(report, old):
-    """Waits for, and records, a new writable primary, the other standby streaming from it, and the old
-    primary back as a standby."""
-    new = lab.wait_for("a new writable primary", DEADLINE, lambda: new_writable(old))
-    report["writable_s"] = elapsed(report)
-    other = next(n for n in lab.NODES if n not in (old, new))
-    lab.wait_for(f"{other} streaming from {new}", DEADLINE, lambda: other in lab.streaming_to(new))
-    report["other_streaming_s"] = elapsed(report)
-    lab.wait_for(f"{old} back, streaming from {new}", DEADLINE * 2, lambda: old in lab.streaming_to(new))
-    report["old_back_s"] = elapsed(report)
-    return new
 
 
 def test_1_bring_up(cluster):
@@ -81,37 +26,22 @@ def test_1_bring_up(cluster):
 
 
 def test_2_kill_primary_postmaster(cluster):
-    report = {"scenario": "kill -9 primary postmaster"}
-    with traffic(report) as old:
-        os.kill(lab.postmaster_pid(old), 9)
-        new = follow_times(report, old)
-    assert report["after"] == new
+    report = faults.kill_primary()
+    no_split_brain(report)
+    assert report["after"] == report["new"]
 
 
 def test_3_primary_network_cut(cluster):
-    report = {"scenario": "primary link cut"}
-    with traffic(report) as old:
-        # The node's only link goes down: it cannot reach the others, nor they it, until it is fenced.
-        subprocess.run(["ip", "-n", f"pgha-lab-{old}", "link", "set", "eth0", "down"], check=True)
-        new = follow_times(report, old)
-    assert report["after"] == new
+    report = faults.cut_primary_link()
+    no_split_brain(report)
+    assert report["after"] == report["new"]
 
 
 def test_4_switchover(cluster):
-    report = {"scenario": "switchover"}
-    with traffic(report) as old:
-        target = next(n for n in lab.NODES if n != old)
-        lab.crm("crm_resource", "--move", "--promoted", "--resource", "pgsql-ha", "--node", target)
-        try:
-            lab.wait_for(f"{target} writable", DEADLINE, lambda: lab.writable_nodes() == [target])
-            report["writable_s"] = elapsed(report)
-            lab.wait_for(f"{old} streaming from {target}", DEADLINE, lambda: old in lab.streaming_to(target))
-            report["old_back_s"] = elapsed(report)
-        finally:
-            lab.crm("crm_resource", "--clear", "--resource", "pgsql-ha")
-    assert report["after"] == target
-    log = open(f"{lab.STATE}/{old}/log/pacemaker/pacemaker.log", errors="replace").read()
-    assert "pg_rewind" not in log, "the old primary rejoined without a rewind"
+    report = faults.switchover()
+    no_split_brain(report)
+    assert report["after"] == report["new"]
+    assert not report["rewound"], "the old primary rejoined without a rewind"
 
 
 def test_5_kill_standby_postmaster(cluster):
@@ -123,6 +53,7 @@ def test_5_kill_standby_postmaster(cluster):
         lab.wait_for(f"{standby} restarted", DEADLINE, lambda: lab.running_postmaster(standby) not in (None, pid))
         lab.wait_for(f"{standby} streaming again", DEADLINE, lambda: standby in lab.streaming_to(primary))
         report["old_back_s"] = elapsed(report)
+    no_split_brain(report)
     assert report["after"] == primary, "a standby failure does not move the primary"
 
 
@@ -149,6 +80,7 @@ def test_6_stale_standby_is_never_promoted(cluster):
         lab.wait_for(f"{stale} streaming from {new}", DEADLINE, lambda: stale in lab.streaming_to(new))
         lab.wait_for(f"{old} back, streaming from {new}", DEADLINE * 2, lambda: old in lab.streaming_to(new))
         report["old_back_s"] = elapsed(report)
+    no_split_brain(report)
     assert report["after"] == fresh
 
 
