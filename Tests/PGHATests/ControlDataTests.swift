@@ -157,3 +157,14 @@ struct WALEndTests {
         #expect(WALEnd.parse("pg_waldump: error: could not find file \"000000030000000000000001\"") == nil)
     }
 }
+
+@Suite("ControlData.wasPrimary")
+struct WasPrimaryTests {
+    @Test("primary states, including a kill during the shutdown checkpoint", arguments: [
+        ("in production", true), ("shut down", true), ("shutting down", true), ("in crash recovery", true),
+        ("shut down in recovery", false), ("in archive recovery", false), ("starting up", false),
+    ])
+    func states(state: String, expected: Bool) {
+        #expect(ControlData(output: "Database cluster state:               \(state)\n").wasPrimary == expected)
+    }
+}

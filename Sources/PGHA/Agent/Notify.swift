@@ -96,15 +96,46 @@ func pointStandby(at promoted: String, resource: Resource, context: ActionContex
     let wanted = standbyConfiguration(current: current, node: resource.node, promoted: promoted,
                                       parameters: resource.parameters)
     guard wanted != current else {
-        context.log.info("already streams from \(promoted): primary_conninfo unchanged")
+        context.log.info("primary_conninfo already points at \(promoted)")
+        confirmStreaming(from: promoted, resource: resource, context: context)
         return
     }
     let needsRestart = try files.apply(wanted, through: session)
+    defer { if !needsRestart { confirmStreaming(from: promoted, resource: resource, context: context) } }
     if needsRestart {
         context.log.info("primary is now \(promoted): restarting (PostgreSQL \(resource.version) reads primary_conninfo only at start)")
         try resource.control.stop(timeoutSeconds: context.budget(default: 60) / 2)
         try startAsStandby(resource, context: context, promoted: promoted)
     } else {
         context.log.info("primary is now \(promoted): primary_conninfo '\(wanted.primaryConninfo)' slot \(wanted.primarySlotName), reloaded")
+    }
+}
+
+/// A standby pointed at a primary that answers, but not streaming from it after a while, is a standby
+/// PostgreSQL itself refuses to let follow (it replayed WAL past the primary's fork point: the timelines
+/// a running standby reports cannot always show that). It is stopped with a marker, and start runs pg_rewind
+/// (which does nothing when no rewind is needed) or refuses it.
+func confirmStreaming(from promoted: String, resource: Resource, context: ActionContext) {
+    let seconds = 20.0
+    var last = ""
+    let streaming = Clock.waitUntil(timeout: seconds, interval: 0.5) {
+        guard let session = try? resource.connect(),
+              let row = try? session.query("SELECT status, received_tli FROM pg_stat_wal_receiver").first
+        else { return false }
+        last = "\(row[0] ?? "none") on timeline \(row.count > 1 ? row[1] ?? "?" : "?")"
+        return row[0] == "streaming"
+    }
+    guard !streaming else { return }
+    guard isWritablePrimary(resource, node: promoted, context: context) else { return }
+    let facts = "WAL receiver \(last.isEmpty ? "absent" : last) \(Int(seconds)) s after pointing at \(promoted)"
+    context.log.error("does not stream from \(promoted) (\(facts)): stopping so that start deals with it")
+    do {
+        try resource.control.stop(timeoutSeconds: context.budget(default: 60) / 2)
+        let control = try ControlData.read(bindir: resource.bindir, datadir: resource.parameters.datadir, as: resource.user)
+        if let checkpoint = control.checkpointLocation {
+            DivergenceMarker(checkpoint: checkpoint, facts: facts).write(context: context)
+        }
+    } catch {
+        context.log.error("could not stop the standby that does not stream: \(error.reason)")
     }
 }

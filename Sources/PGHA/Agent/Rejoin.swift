@@ -121,9 +121,9 @@ struct DivergenceMarker: Equatable {
 func rejoinDivergedStandby(_ resource: Resource, marker: DivergenceMarker, primary: String,
                            context: ActionContext) throws(AgentError) {
     guard resource.parameters.rewind else {
-        throw .refused("diverged from \(primary) (\(marker.facts)): set rewind=true or rebuild this node with pg_basebackup")
+        throw .refused("cannot follow \(primary) (\(marker.facts)): set rewind=true, or rebuild this node with pg_basebackup; \(context.statePath("diverged")) keeps this verdict until the data directory changes or it is deleted")
     }
-    context.log.warning("diverged from \(primary) (\(marker.facts)): rewinding")
+    context.log.warning("cannot follow \(primary) (\(marker.facts)): rewinding")
     try rewind(resource, primary: primary, context: context)
     DivergenceMarker.clear(context: context)
 }

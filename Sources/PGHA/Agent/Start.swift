@@ -39,7 +39,7 @@ func checkAndStartAsStandby(_ resource: Resource, context: ActionContext) throws
     if let primary = promoted, primary != resource.node {
         let control = try ControlData.read(bindir: resource.bindir, datadir: resource.parameters.datadir,
                                            as: resource.user)
-        if control.state == .inProduction || control.state == .shutDown {
+        if control.wasPrimary {
             try rejoinFormerPrimary(resource, control: control, primary: primary, context: context)
         } else if let marker = DivergenceMarker.read(context: context), marker.checkpoint == control.checkpointLocation {
             try rejoinDivergedStandby(resource, marker: marker, primary: primary, context: context)

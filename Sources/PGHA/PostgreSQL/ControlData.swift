@@ -14,6 +14,11 @@ public struct ControlData: Equatable, Sendable {
     }
 
     public var state: State
+
+    /// True when the control file says the instance last ran as a primary: running ("in production"),
+    /// stopped as one ("shut down"), killed during its shutdown checkpoint ("shutting down") or during its
+    /// own crash recovery ("in crash recovery"). A standby's states say "recovery".
+    public var wasPrimary: Bool { [.inProduction, .shutDown, .shuttingDown, .inCrashRecovery].contains(state) }
     public var checkpointTimeline: UInt32?
     public var checkpointLocation: LSN?
     public var redoLocation: LSN?
