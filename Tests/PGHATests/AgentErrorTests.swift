@@ -18,7 +18,7 @@ struct AgentErrorTests {
         (.notifyDisabled, 6),
         (.notPromotable, 6),
         (.runningAsPrimary, 1),
-        (.notRunning("down"), 1),
+        (.unexpectedState("down"), 1),
         (.commandFailed(command: "pg_ctl start", status: 1, output: ""), 1),
         (.timedOut("pg_ctl start after 60 s"), 1),
         (.query("connection refused"), 1),

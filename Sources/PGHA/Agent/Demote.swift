@@ -11,7 +11,7 @@ func demote(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
         context.log.info("stopping the primary cleanly before it starts again as a standby")
         try resource.control.stop(timeoutSeconds: context.budget(default: 120) / 2)
     case .failed(let why) where resource.dataDirectory.runningPostmasterPID != nil:
-        throw .notRunning(why)
+        throw .unexpectedState(why)
     case .stopped, .crashedPrimary, .failed:
         break
     }

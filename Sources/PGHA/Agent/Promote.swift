@@ -10,7 +10,7 @@ func promote(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
     case .standby:
         break
     case .stopped, .crashedPrimary, .failed:
-        throw .notRunning("only a running standby can be promoted")
+        throw .unexpectedState("only a running standby can be promoted")
     }
 
     // The promotion score is only a hint, set by a monitor that may be old: the published positions of
@@ -21,7 +21,7 @@ func promote(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
 
     try resource.control.promote(timeoutSeconds: context.budget(default: 30))
     let writable = Clock.waitUntil(timeout: 10) { (try? instanceState(resource, context: context)) == .primary }
-    guard writable else { throw .notRunning("instance did not become writable after pg_ctl promote") }
+    guard writable else { throw .unexpectedState("instance did not become writable after pg_ctl promote") }
     let session = try resource.connect()
     let timeline = try primaryTimeline(session).map(String.init) ?? "?"
     context.log.info("\(resource.node) promoted: now primary on timeline \(timeline)")

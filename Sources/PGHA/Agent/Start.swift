@@ -73,7 +73,7 @@ func startAsStandby(_ resource: Resource, context: ActionContext, promoted: Stri
     }
     guard ready, state == .standby else {
         if state == .primary { throw .runningAsPrimary }
-        throw .notRunning("instance did not come up as a standby: \(state)")
+        throw .unexpectedState("instance did not come up as a standby: \(state)")
     }
     context.log.info("instance started as a standby")
 }

@@ -20,7 +20,7 @@ func stop(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
     }
     try resource.control.stop(timeoutSeconds: context.budget(default: 60))
     guard resource.dataDirectory.runningPostmasterPID == nil else {
-        throw .notRunning("instance still runs after pg_ctl stop")
+        throw .unexpectedState("instance still runs after pg_ctl stop")
     }
     context.log.info("instance stopped")
     return .success

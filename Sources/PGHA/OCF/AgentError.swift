@@ -15,7 +15,7 @@ public enum AgentError: Error, Equatable, Sendable {
     case notifyDisabled
     case notPromotable
     case runningAsPrimary
-    case notRunning(String)
+    case unexpectedState(String)
     case commandFailed(command: String, status: Int32, output: String)
     case timedOut(String)
     case query(String)
@@ -31,7 +31,7 @@ public enum AgentError: Error, Equatable, Sendable {
             return .errConfigured
         case .notPermitted: return .errPerm
         case .binaryMissing, .pgdataMissing, .unsupportedVersion: return .errInstalled
-        case .runningAsPrimary, .notRunning, .commandFailed, .timedOut, .query, .fileWrite, .refused:
+        case .runningAsPrimary, .unexpectedState, .commandFailed, .timedOut, .query, .fileWrite, .refused:
             return .errGeneric
         }
     }
@@ -54,7 +54,7 @@ public enum AgentError: Error, Equatable, Sendable {
         case .notifyDisabled: return "the clone must have notify=true"
         case .notPromotable: return "the resource must be a promotable clone (promotable=true)"
         case .runningAsPrimary: return "instance is running as a primary where a standby was expected"
-        case .notRunning(let text): return text
+        case .unexpectedState(let text): return text
         case .commandFailed(let command, let status, let output):
             // The line that says what went wrong, else the last one.
             let lines = output.split(separator: "\n")
