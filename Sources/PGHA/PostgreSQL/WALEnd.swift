@@ -19,3 +19,52 @@ public enum WALEnd {
         return zip(words, words.dropFirst()).reversed().lazy.compactMap { $0 == "at" ? LSN($1) : nil }.first
     }
 }
+
+/// Records as pg_waldump lists them, and the question a switchover asks of them.
+public enum WALDump {
+    /// One record line: `rmgr: XLOG len (rec/tot): 114/ 114, tx: 0, lsn: 0/01500870, prev ..., desc: CHECKPOINT_SHUTDOWN ...`.
+    public struct Record: Equatable, Sendable {
+        public let lsn: LSN
+        public let description: String
+    }
+
+    public static func records(_ output: String) -> [Record] {
+        output.split(separator: "\n").compactMap { line in
+            guard line.hasPrefix("rmgr:"), let lsnRange = line.firstRange(of: "lsn: "),
+                  let descRange = line.firstRange(of: "desc: ")
+            else { return nil }
+            let lsnText = line[lsnRange.upperBound...].prefix { $0 != "," }
+            guard let lsn = LSN(String(lsnText)) else { return nil }
+            return Record(lsn: lsn, description: String(line[descRange.upperBound...]))
+        }
+    }
+
+    /// Runs pg_waldump from `start` on `timeline` (only the XLOG resource manager's records when `xlogOnly`).
+    public static func run(bindir: String, datadir: String, timeline: UInt32, start: LSN, xlogOnly: Bool,
+                           as user: SystemUser) throws(AgentError) -> String {
+        var arguments = ["-p", datadir + "/pg_wal", "-t", String(timeline), "-s", start.description]
+        if xlogOnly { arguments = ["-r", "XLOG"] + arguments }
+        return try ChildProcess.run(bindir + "/pg_waldump", arguments, as: user, timeoutSeconds: 60).output
+    }
+}
+
+/// Whether a standby's WAL ends with the demoted primary's shutdown checkpoint.
+public enum ShutdownCheckpoint: Equatable, Sendable {
+    case received(LSN)
+    /// The last WAL record is something else: promoting this node would fork the old primary off.
+    case missing(String)
+    /// pg_waldump said nothing usable: the check cannot decide.
+    case unknown
+
+    /// Pure: from the XLOG records since the last restartpoint and the records from the last of them on.
+    public static func judge(xlogRecords: [WALDump.Record], recordsFromLast: [WALDump.Record]) -> ShutdownCheckpoint {
+        guard let last = xlogRecords.last else { return .unknown }
+        guard last.description.hasPrefix("CHECKPOINT_SHUTDOWN") else {
+            return .missing("last checkpoint record at \(last.lsn) is \(last.description.prefix { $0 != " " })")
+        }
+        guard recordsFromLast.count == 1, recordsFromLast.first?.lsn == last.lsn else {
+            return .missing("\(max(0, recordsFromLast.count - 1)) WAL records follow the shutdown checkpoint at \(last.lsn)")
+        }
+        return .received(last.lsn)
+    }
+}
