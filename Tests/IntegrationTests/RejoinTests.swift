@@ -101,26 +101,4 @@ import Testing
         #expect(eventually { (try? b.sql("SELECT application_name || ':' || state FROM pg_stat_replication")) == "n1:streaming" })
         #expect(eventually { (try? a.sql("SELECT count(*) FROM t")) == "1" }, "n1's diverged rows are gone")
     }
-
-    @Test("a switchover candidate that missed the old primary's shutdown checkpoint refuses to promote",
-          arguments: PostgresBuild.available.prefix(1))
-    func switchoverWithoutShutdownCheckpoint(build: PostgresBuild) throws {
-        let workspace = try Workspace()
-        let (a, b) = try Self.pair(workspace, build)
-        // n2 stops receiving (13+ re-reads primary_conninfo on reload), then n1 writes and is demoted.
-        try b.sql("ALTER SYSTEM SET primary_conninfo = ''")
-        try b.sql("SELECT pg_reload_conf()")
-        #expect(eventually { (try? a.sql("SELECT count(*) FROM pg_stat_replication")) == "0" })
-        try a.sql("INSERT INTO t VALUES (5)")
-        try #require(try a.pgha("demote").code == 0)
-        let prePromote = notification("pre", "promote", promote: ["n2"], promoted: ["n1"], unpromoted: ["n2"],
-                                      active: ["n1", "n2"], demote: ["n1"])
-        let checked = try b.pgha("notify", prePromote)
-        #expect(checked.code == 0)
-        #expect(checked.log.contains("its shutdown checkpoint was not received"), "\(checked.log)")
-        let refused = try b.pgha("promote")
-        #expect(refused.code == 1, "\(refused.log)")
-        #expect(refused.log.contains("ocf-exit-reason:n1's shutdown checkpoint was not received"), "\(refused.log)")
-        #expect(try b.pgha("monitor").code == 0, "n2 is still a standby")
-    }
 }

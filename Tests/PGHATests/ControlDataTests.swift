@@ -168,39 +168,3 @@ struct WasPrimaryTests {
         #expect(ControlData(output: "Database cluster state:               \(state)\n").wasPrimary == expected)
     }
 }
-
-@Suite("ShutdownCheckpoint")
-struct ShutdownCheckpointTests {
-    let shutdown = "rmgr: XLOG        len (rec/tot):    114/   114, tx:          0, lsn: 0/01500870, prev 0/015007F8, desc: CHECKPOINT_SHUTDOWN redo 0/1500870; tli 2; shutdown"
-    let online = "rmgr: XLOG        len (rec/tot):    114/   114, tx:          0, lsn: 0/015007F8, prev 0/015007C0, desc: CHECKPOINT_ONLINE redo 0/15007C0; tli 2; online"
-    let insert = "rmgr: Heap        len (rec/tot):     59/    59, tx:        735, lsn: 0/01500900, prev 0/01500870, desc: INSERT off 2 flags 0x00"
-
-    @Test("pg_waldump record lines parse")
-    func parse() {
-        let records = WALDump.records("\(online)\n\(shutdown)\npg_waldump: error: error in WAL record at 0/1500870: invalid record length at 0/15008E8: wanted 24, got 0\n")
-        #expect(records.map(\.lsn) == [LSN("0/15007F8")!, LSN("0/1500870")!])
-        #expect(records.last?.description.hasPrefix("CHECKPOINT_SHUTDOWN") == true)
-    }
-
-    @Test("received when the shutdown checkpoint is the last record")
-    func received() {
-        let xlog = WALDump.records("\(online)\n\(shutdown)")
-        #expect(ShutdownCheckpoint.judge(xlogRecords: xlog, recordsFromLast: WALDump.records(shutdown))
-                == .received(LSN("0/1500870")!))
-    }
-
-    @Test("missing when the last checkpoint is an online one, or records follow the shutdown checkpoint")
-    func missing() {
-        let onlineOnly = WALDump.records(online)
-        #expect(ShutdownCheckpoint.judge(xlogRecords: onlineOnly, recordsFromLast: onlineOnly)
-                == .missing("last checkpoint record at 0/15007F8 is CHECKPOINT_ONLINE"))
-        let xlog = WALDump.records("\(online)\n\(shutdown)")
-        #expect(ShutdownCheckpoint.judge(xlogRecords: xlog, recordsFromLast: WALDump.records("\(shutdown)\n\(insert)"))
-                == .missing("1 WAL records follow the shutdown checkpoint at 0/1500870"))
-    }
-
-    @Test("no records: the check cannot decide")
-    func unknown() {
-        #expect(ShutdownCheckpoint.judge(xlogRecords: [], recordsFromLast: []) == .unknown)
-    }
-}

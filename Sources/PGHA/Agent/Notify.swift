@@ -20,11 +20,6 @@ func notify(_ context: ActionContext) -> OCFReturnCode {
         if event.timing == .post { try? FileSystem.remove(context.statePath("scores")) }
         switch (event.timing, event.operation) {
         case (.pre, .promote):
-            do {
-                try checkSwitchover(event, resource: resource, context: context)
-            } catch {
-                context.log.warning("switchover check: \(error.reason)")
-            }
             try publishWALPosition(resource, context: context)
         case (.post, .promote), (.post, .start):
             try followPromoted(event, resource: resource, context: context)
