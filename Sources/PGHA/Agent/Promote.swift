@@ -25,6 +25,12 @@ func promote(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
     let session = try resource.connect()
     let timeline = try primaryTimeline(session).map(String.init) ?? "?"
     context.log.info("\(resource.node) promoted: now primary on timeline \(timeline)")
+    // The top score at once: a standby's older score must not draw the role away once a move constraint
+    // (crm_resource --move, a ban) is cleared, before this primary's first monitor ranks everyone.
+    if context.environment.hasCloneMeta {
+        try? Cluster().setPromotionScore(PromotionScore.primary, resource: context.environment.resourceName,
+                                         node: resource.node)
+    }
     FileSystem.makeDirectories(context.environment.stateDirectory)
     try? FileSystem.writeAtomically(context.statePath("promoted-at"), "\(wallClockSeconds())\n", owner: nil, mode: 0o644)
     do {

@@ -13,6 +13,8 @@ DEADLINE = int(os.environ.get("PGHA_LAB_FAILOVER_DEADLINE", "150"))
 
 
 def settled_primary():
+    # Pacemaker may still have actions to run (a recovery planned after the last fault): let it finish.
+    lab.crm("crm_resource", "--wait", "--timeout=60s", check=False)
     return lab.wait_for("a settled cluster: one primary, two streaming standbys", DEADLINE, lab.settled)
 
 

@@ -48,7 +48,8 @@ def test_5_kill_standby_postmaster(cluster):
     report = {"scenario": "kill -9 standby postmaster"}
     with traffic(report) as primary:
         standby = next(n for n in lab.NODES if n != primary)
-        pid = lab.postmaster_pid(standby)
+        # Pacemaker may still be finishing the previous transition on that node: wait for its postmaster.
+        pid = lab.wait_for(f"{standby}'s postmaster", DEADLINE, lambda: lab.running_postmaster(standby))
         os.kill(pid, 9)
         lab.wait_for(f"{standby} restarted", DEADLINE, lambda: lab.running_postmaster(standby) not in (None, pid))
         lab.wait_for(f"{standby} streaming again", DEADLINE, lambda: standby in lab.streaming_to(primary))
@@ -93,7 +94,8 @@ def test_7_full_cluster_restart(cluster):
         conn.execute("SELECT pg_reload_conf()")
     lab.wait_for(f"{stale} not streaming", 30, lambda: stale not in lab.streaming_to(primary))
     with lab.connect(primary) as conn:
-        conn.execute("CREATE TABLE IF NOT EXISTS restart_rows (id int)")
+        conn.execute("DROP TABLE IF EXISTS restart_rows")
+        conn.execute("CREATE TABLE restart_rows (id int)")
         conn.execute("INSERT INTO restart_rows SELECT generate_series(1, 1000)")
     lab.wait_for(f"{fresh} has the rows", 30, lambda: lab.query(fresh, "SELECT count(*) FROM restart_rows") == 1000)
     # Every instance stopped cleanly by Pacemaker, then every node's cluster stack down and up again: the
