@@ -79,11 +79,7 @@ func stopIfDiverged(from promoted: String, resource: Resource, context: ActionCo
     guard case .diverged(let fork) = verdict else { return false }
     let facts = "local \(local), primary timeline \(primary.timeline) lsn \(primary.lsn), fork point \(fork.map { "\($0)" } ?? "none")"
     context.log.error("diverged from \(promoted): \(facts): stopping so that start deals with it")
-    try resource.control.stop(timeoutSeconds: context.budget(default: 60) / 2)
-    let control = try ControlData.read(bindir: resource.bindir, datadir: resource.parameters.datadir, as: resource.user)
-    if let checkpoint = control.checkpointLocation {
-        DivergenceMarker(checkpoint: checkpoint, facts: facts).write(context: context)
-    }
+    try stopForStart(resource, facts: facts, context: context)
     return true
 }
 
@@ -130,12 +126,18 @@ func confirmStreaming(from promoted: String, resource: Resource, context: Action
     let facts = "WAL receiver \(last.isEmpty ? "absent" : last) \(Int(seconds)) s after pointing at \(promoted)"
     context.log.error("does not stream from \(promoted) (\(facts)): stopping so that start deals with it")
     do {
-        try resource.control.stop(timeoutSeconds: context.budget(default: 60) / 2)
-        let control = try ControlData.read(bindir: resource.bindir, datadir: resource.parameters.datadir, as: resource.user)
-        if let checkpoint = control.checkpointLocation {
-            DivergenceMarker(checkpoint: checkpoint, facts: facts).write(context: context)
-        }
+        try stopForStart(resource, facts: facts, context: context)
     } catch {
         context.log.error("could not stop the standby that does not stream: \(error.reason)")
+    }
+}
+
+/// Stops a standby that cannot follow the primary and leaves the facts for the start that Pacemaker's
+/// recovery runs next (see `rejoinDivergedStandby`).
+func stopForStart(_ resource: Resource, facts: String, context: ActionContext) throws(AgentError) {
+    try resource.control.stop(timeoutSeconds: context.budget(default: 60) / 2)
+    let control = try ControlData.read(bindir: resource.bindir, datadir: resource.parameters.datadir, as: resource.user)
+    if let checkpoint = control.checkpointLocation {
+        DivergenceMarker(checkpoint: checkpoint, facts: facts).write(context: context)
     }
 }
