@@ -22,4 +22,20 @@ public struct ActionContext: Sendable {
     public func statePath(_ name: String) -> String {
         environment.stateDirectory + "/pgha-" + environment.resourceName + "." + name
     }
+
+    /// A per-boot state file's content without surrounding white space, nil when absent.
+    func readState(_ name: String) -> String? {
+        FileSystem.read(statePath(name)).map(\.trimmingWhitespace)
+    }
+
+    /// Replaces a per-boot state file; best effort: these files are hints that save work, not facts the
+    /// cluster's safety rests on.
+    func writeState(_ name: String, _ text: String) {
+        FileSystem.makeDirectories(environment.stateDirectory)
+        try? FileSystem.writeAtomically(statePath(name), text + "\n", owner: nil, mode: 0o644)
+    }
+
+    func removeState(_ name: String) {
+        try? FileSystem.remove(statePath(name))
+    }
 }

@@ -84,12 +84,11 @@ func instanceState(_ resource: Resource, context: ActionContext) throws(AgentErr
 func updatePromotionScores(_ resource: Resource, replication: [StandbyReplication], context: ActionContext) {
     // Outside a cluster (hand runs, tests) there is nobody to tell.
     guard context.environment.hasCloneMeta else { return }
-    let cachePath = context.statePath("scores")
-    let cached = PromotionScore.parseCache(FileSystem.read(cachePath) ?? "")
+    let cached = PromotionScore.parseCache(context.readState("scores") ?? "")
     let wanted = PromotionScore.scores(primary: resource.node, members: savedMembers(context: context),
                                        replication: replication, maxlag: resource.parameters.maxlag)
     guard wanted != cached else { return }
-    let promotedAt = Int((FileSystem.read(context.statePath("promoted-at")) ?? "").trimmingWhitespace) ?? 0
+    let promotedAt = Int(context.readState("promoted-at") ?? "") ?? 0
     let inGrace = wallClockSeconds() - promotedAt < PromotionScore.reconnectGraceSeconds
     let changes = PromotionScore.changes(wanted: wanted, cached: cached, replication: replication,
                                          inGracePeriod: inGrace)
@@ -107,6 +106,5 @@ func updatePromotionScores(_ resource: Resource, replication: [StandbyReplicatio
             context.log.warning("could not set the promotion score of \(node): \(error.reason)")
         }
     }
-    FileSystem.makeDirectories(context.environment.stateDirectory)
-    try? FileSystem.writeAtomically(cachePath, PromotionScore.formatCache(applied), owner: nil, mode: 0o644)
+    context.writeState("scores", PromotionScore.formatCache(applied).trimmingWhitespace)
 }

@@ -12,12 +12,9 @@ func notify(_ context: ActionContext) -> OCFReturnCode {
         let resource = try Resource.resolve(environment: context.environment, checks: .binaries)
         let members = event.knownNodes
         if !members.isEmpty { saveMembers(members, context: context) }
-        if event.timing == .post, let promoted = event.promotedAfter {
-            FileSystem.makeDirectories(context.environment.stateDirectory)
-            try? FileSystem.writeAtomically(context.statePath("promoted"), promoted + "\n", owner: nil, mode: 0o644)
-        }
+        if event.timing == .post, let promoted = event.promotedAfter { context.writeState("promoted", promoted) }
         // Membership or roles change: the primary's next monitor re-asserts every promotion score.
-        if event.timing == .post { try? FileSystem.remove(context.statePath("scores")) }
+        if event.timing == .post { context.removeState("scores") }
         switch (event.timing, event.operation) {
         case (.pre, .promote):
             try publishWALPosition(resource, context: context)

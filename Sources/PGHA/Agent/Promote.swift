@@ -31,8 +31,7 @@ func promote(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
         try? Cluster().setPromotionScore(PromotionScore.primary, resource: context.environment.resourceName,
                                          node: resource.node)
     }
-    FileSystem.makeDirectories(context.environment.stateDirectory)
-    try? FileSystem.writeAtomically(context.statePath("promoted-at"), "\(wallClockSeconds())\n", owner: nil, mode: 0o644)
+    context.writeState("promoted-at", String(wallClockSeconds()))
     do {
         try synchronizeSlots(resource, members: memberNodes(context: context), context: context)
     } catch {

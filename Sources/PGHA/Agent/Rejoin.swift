@@ -72,7 +72,7 @@ func rewind(_ resource: Resource, primary: String, context: ActionContext) throw
 func knownPromotedNode(_ resource: Resource, context: ActionContext) -> String? {
     var candidate = Cluster().promotedNode(resource: context.environment.resourceName)
     if candidate == nil {
-        let saved = (FileSystem.read(context.statePath("promoted")) ?? "").trimmingWhitespace
+        let saved = context.readState("promoted") ?? ""
         candidate = saved.isEmpty ? nil : saved
     }
     guard let node = candidate else { return nil }
@@ -100,20 +100,18 @@ struct DivergenceMarker: Equatable {
     var facts: String
 
     static func read(context: ActionContext) -> DivergenceMarker? {
-        guard let text = FileSystem.read(context.statePath("diverged")) else { return nil }
+        guard let text = context.readState("diverged") else { return nil }
         let parts = text.split(separator: " ", maxSplits: 1).map(String.init)
         guard parts.count == 2, let checkpoint = LSN(parts[0]) else { return nil }
-        return DivergenceMarker(checkpoint: checkpoint, facts: parts[1].trimmingWhitespace)
+        return DivergenceMarker(checkpoint: checkpoint, facts: parts[1])
     }
 
     func write(context: ActionContext) {
-        FileSystem.makeDirectories(context.environment.stateDirectory)
-        try? FileSystem.writeAtomically(context.statePath("diverged"), "\(checkpoint) \(facts)\n", owner: nil,
-                                        mode: 0o644)
+        context.writeState("diverged", "\(checkpoint) \(facts)")
     }
 
     static func clear(context: ActionContext) {
-        try? FileSystem.remove(context.statePath("diverged"))
+        context.removeState("diverged")
     }
 }
 

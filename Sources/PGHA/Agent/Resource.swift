@@ -10,8 +10,7 @@ public struct Resource: Sendable {
 
     public var control: ServerControl {
         ServerControl(bindir: bindir, pgdata: parameters.pgdata, datadir: parameters.datadir, user: user,
-                      logfile: parameters.logfile, startOptions: parameters.startOptions, port: parameters.pgport,
-                      socketDirectory: parameters.pghost)
+                      logfile: parameters.logfile, startOptions: parameters.startOptions, port: parameters.pgport)
     }
 
     public func sessionTarget(timeoutSeconds: Int = 5) -> Session.Target {

@@ -34,11 +34,9 @@ func memberNodes(context: ActionContext, adding extra: [String] = []) -> [String
 }
 
 func savedMembers(context: ActionContext) -> [String] {
-    (FileSystem.read(context.statePath("members")) ?? "").split(whereSeparator: \.isWhitespace).map(String.init)
+    (context.readState("members") ?? "").split(whereSeparator: \.isWhitespace).map(String.init)
 }
 
 func saveMembers(_ members: [String], context: ActionContext) {
-    FileSystem.makeDirectories(context.environment.stateDirectory)
-    try? FileSystem.writeAtomically(context.statePath("members"), members.joined(separator: " ") + "\n", owner: nil,
-                                    mode: 0o644)
+    context.writeState("members", members.joined(separator: " "))
 }

@@ -35,13 +35,4 @@ public struct DataDirectory: Sendable {
         }
         return pid
     }
-
-    /// True when postmaster.pid is present, whether or not its process lives.
-    public var hasPostmasterPIDFile: Bool { FileSystem.exists(file("postmaster.pid")) }
-
-    /// True when the instance is configured to start as a standby (12+: standby.signal; ≤ 11: recovery.conf).
-    public func hasStandbyMarker(version: ServerVersion) -> Bool {
-        FileSystem.exists(file(version.usesRecoveryConf ? RecoveryConfiguration.File.recoveryConf
-                                                        : RecoveryConfiguration.File.standbySignal))
-    }
 }

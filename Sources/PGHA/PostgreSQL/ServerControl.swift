@@ -8,7 +8,6 @@ public struct ServerControl: Sendable {
     public let logfile: String
     public let startOptions: String
     public let port: Int
-    public let socketDirectory: String
 
     var pgCtl: String { bindir + "/pg_ctl" }
 
