@@ -24,6 +24,7 @@ struct ParametersTests {
         #expect(p.startOptions == "")
         #expect(p.logfile == "/dev/null")
         #expect(p.maxlag == 0)
+        #expect(p.syncStandbys == 0)
         #expect(p.nodeHosts.isEmpty)
         #expect(p.replicationOptions.isEmpty)
     }
@@ -46,7 +47,9 @@ struct ParametersTests {
             "bindir": "/usr/local/pgsql/bin", "pghost": "/tmp", "pgport": "5433", "system_user": "pg",
             "start_opts": "-c config_file=/x", "logfile": "/tmp/pg.log", "maxlag": "1048576",
             "node_hosts": "n1=10.0.0.1", "replication_options": "user=replicator sslmode=prefer",
+            "sync_standbys": "2",
         ]))
+        #expect(p.syncStandbys == 2)
         #expect(p.pgdata == "/etc/postgresql/15/main")
         #expect(p.datadir == "/var/lib/postgresql/15/main")
         #expect(p.bindir == "/usr/local/pgsql/bin")
@@ -106,6 +109,33 @@ struct ParametersTests {
                                                     why: "must be a number of bytes >= 0")) {
             try Parameters(environment: parameters(["pgdata": pgdata, "maxlag": maxlag]))
         }
+    }
+
+    @Test("a negative or unreadable sync_standbys is rejected", arguments: ["-1", "1.5", "one", "2 "])
+    func badSyncStandbys(value: String) {
+        #expect(throws: AgentError.invalidParameter(name: "sync_standbys", value: value,
+                                                    why: "must be a whole number of standbys >= 0 (0: asynchronous)")) {
+            try Parameters(environment: parameters(["pgdata": pgdata, "sync_standbys": value]))
+        }
+    }
+
+    @Test("sync_standbys below the number of clone instances passes; at or above it is refused")
+    func syncStandbysAgainstClones() throws {
+        func check(_ sync: String, clones: String) throws {
+            var variables = ["OCF_RESOURCE_INSTANCE": "pgsqld:0", "OCF_RESKEY_pgdata": pgdata,
+                             "OCF_RESKEY_sync_standbys": sync, "OCF_RESKEY_CRM_meta_clone_max": clones,
+                             "OCF_RESKEY_CRM_meta_notify": "true", "OCF_RESKEY_CRM_meta_promotable": "true"]
+            variables["OCF_RESKEY_CRM_meta_clone_max"] = clones
+            let environment = OCFEnvironment(variables)
+            try checkCloneMeta(environment, parameters: try Parameters(environment: environment))
+        }
+        try check("2", clones: "3")
+        try check("0", clones: "1")
+        #expect(throws: AgentError.invalidParameter(name: "sync_standbys", value: "3",
+                                                    why: "must be less than the 3 clone instances: a primary has only 2 standbys")) {
+            try check("3", clones: "3")
+        }
+        #expect(throws: AgentError.self) { try check("1", clones: "1") }
     }
 
     @Test("node_hosts: node=host, node=host:port, node=[v6], node=[v6]:port")

@@ -3,8 +3,8 @@ import Testing
 
 @Suite("PromotionScore")
 struct PromotionScoreTests {
-    func standby(_ node: String, _ lag: UInt64?, state: String = "streaming") -> StandbyReplication {
-        StandbyReplication(node: node, state: state, lag: lag)
+    func standby(_ node: String, _ lag: UInt64?, state: String = "streaming", sync: String = "async") -> StandbyReplication {
+        StandbyReplication(node: node, state: state, lag: lag, syncState: sync)
     }
 
     @Test("least lag gets the highest score; the primary gets 1001")
@@ -49,8 +49,10 @@ struct PromotionScoreTests {
 
     @Test("the monitor query's list parses; malformed entries are skipped")
     func parseList() {
-        let list = StandbyReplication.parseList("n2 streaming 0,n3 catchup -,bad entry,n4 streaming 12")
-        #expect(list == [standby("n2", 0), standby("n3", nil, state: "catchup"), standby("n4", 12)])
+        let list = StandbyReplication.parseList("n2 streaming 0 quorum,n3 catchup - async,bad entry,n4 streaming 12 quorum")
+        #expect(list == [standby("n2", 0, sync: "quorum"), standby("n3", nil, state: "catchup"),
+                         standby("n4", 12, sync: "quorum")])
+        #expect(list.map(\.confirmsCommits) == [true, false, true])
         #expect(StandbyReplication.parseList("").isEmpty)
     }
 

@@ -22,7 +22,7 @@ public func runAgent(arguments: [String], environment: OCFEnvironment) -> Int32 
             code = .success
         case "validate-all": code = try validateAll(context)
         case "start":
-            try checkCloneMeta(environment)
+            try checkCloneMeta(environment, parameters: try Parameters(environment: environment))
             code = try start(context)
         case "stop": code = try stop(context)
         case "monitor": code = try monitor(context)

@@ -18,6 +18,9 @@ public enum ElectionOutcome: Equatable, Sendable {
     case deferTo(Candidate)
     /// This node cannot tell where its own WAL ends.
     case refuse(String)
+    /// Synchronous mode: too few nodes published a position to prove that any of them holds every
+    /// acknowledged commit. Nobody may promote until more publish (the old primary coming back counts).
+    case noQuorum(publishers: [Candidate], needed: Int)
 }
 
 /// Pure: may `local` promote, given what the others published? Timeline first (a node on a later timeline
@@ -28,4 +31,18 @@ public func elect(local: Candidate, others: [Candidate]) -> ElectionOutcome {
     let ahead = others.filter { ($0.position.map { $0 > mine }) ?? false }
     guard let best = ahead.max(by: { $0.position! < $1.position! }) else { return .promote }
     return .deferTo(best)
+}
+
+/// Pure: the rule of synchronous mode (`ANY k` over the other members of a cluster of `members` nodes).
+/// Each acknowledged commit was flushed by the old primary and by k of its m = members - 1 standbys. Any
+/// members - k nodes include one of those k + 1 holders, whichever node the old primary was: so when at
+/// least members - k nodes published (this one included), the most advanced of them holds every
+/// acknowledged commit, and `elect` makes sure that is this node. With fewer, a commit may exist only on
+/// nodes that did not speak, and promoting would lose it.
+public func electSynchronous(local: Candidate, others: [Candidate], members: Int, syncStandbys: Int) -> ElectionOutcome {
+    guard local.position != nil else { return elect(local: local, others: others) }
+    let publishers = [local] + others.filter { $0.position != nil && $0.node != local.node }
+    let needed = members - syncStandbys
+    guard publishers.count >= needed else { return .noQuorum(publishers: publishers, needed: needed) }
+    return elect(local: local, others: others)
 }

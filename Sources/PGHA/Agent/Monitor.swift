@@ -33,6 +33,7 @@ func monitor(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
         context.log.exitReason(why)
     case .primary:
         updatePromotionScores(resource, replication: status.replication, context: context)
+        reportSynchronousStandbys(resource, replication: status.replication, context: context)
     case .standby, .stopped:
         break
     }
@@ -45,13 +46,14 @@ struct ServerStatus {
     var replication: [StandbyReplication] = []
 }
 
-/// One round trip: recovery state and, on a primary, each standby's state and flush lag in bytes.
+/// One round trip: recovery state and, on a primary, each standby's state, flush lag in bytes and sync state.
 /// pg_current_wal_lsn() fails during recovery: the CASE keeps it off standbys.
 let statusQuery = """
     SELECT pg_is_in_recovery(),
            CASE WHEN pg_is_in_recovery() THEN '' ELSE
              (SELECT coalesce(string_agg(application_name || ' ' || state || ' ' ||
-                        coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), flush_lsn)::bigint::text, '-'), ','), '')
+                        coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), flush_lsn)::bigint::text, '-') || ' ' ||
+                        sync_state, ','), '')
                 FROM pg_stat_replication)
            END
     """
@@ -107,4 +109,22 @@ func updatePromotionScores(_ resource: Resource, replication: [StandbyReplicatio
         }
     }
     context.writeState("scores", PromotionScore.formatCache(applied).trimmingWhitespace)
+}
+
+/// Synchronous mode: one log line when fewer than k standbys confirm commits (commits wait: the strict
+/// rule, there is no falling back to asynchronous) and one when enough do again. The last verdict is kept
+/// under HA_RSCTMP and written only when it changes: the steady state reads one small file.
+func reportSynchronousStandbys(_ resource: Resource, replication: [StandbyReplication], context: ActionContext) {
+    let wanted = resource.parameters.syncStandbys
+    guard wanted > 0 else { return }
+    let confirming = replication.filter(\.confirmsCommits).map(\.node).sorted()
+    let verdict = confirming.count >= wanted ? "enough" : "waiting"
+    guard context.readState("sync") != verdict else { return }
+    let facts = "\(confirming.count) of \(wanted) needed standbys confirm commits (\(confirming.isEmpty ? "none" : confirming.joined(separator: " ")))"
+    if verdict == "waiting" {
+        context.log.warning("synchronous replication: \(facts): commits wait until one more streams")
+    } else {
+        context.log.info("synchronous replication: \(facts): commits are acknowledged")
+    }
+    context.writeState("sync", verdict)
 }

@@ -43,6 +43,15 @@ func followPromoted(_ event: NotifyEvent, resource: Resource, context: ActionCon
         return
     }
     let state = try instanceState(resource, context: context)
+    if state == .primary || state == .standby {
+        // Membership may have changed: every running node keeps the setting it needs as a primary.
+        do {
+            try keepSynchronousStandbys(resource, members: memberNodes(context: context, adding: event.knownNodes),
+                                        session: try resource.connect(), context: context)
+        } catch {
+            context.log.error("synchronous_standby_names not kept in step: \(error.reason)")
+        }
+    }
     if promoted == resource.node {
         guard state == .primary else { return }
         if event.operation == .promote { Cluster().deletePrivateAttribute(walPositionAttribute, node: resource.node) }

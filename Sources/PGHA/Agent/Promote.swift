@@ -19,12 +19,23 @@ func promote(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
         try checkElection(resource, context: context)
     }
 
+    // Synchronous mode: the setting is in force before the first write is possible, so that no commit is
+    // ever acknowledged by this node alone.
+    if let wanted = try keepSynchronousStandbys(resource, members: memberNodes(context: context, adding: [resource.node]),
+                                                session: try resource.connect(), context: context),
+       !waitForSynchronousSetting(wanted, resource: resource) {
+        throw .unexpectedState("synchronous_standby_names = '\(wanted)' is not in force after a reload: not promoting")
+    }
+
     try resource.control.promote(timeoutSeconds: context.budget(default: 30))
     let writable = Clock.waitUntil(timeout: 10) { (try? instanceState(resource, context: context)) == .primary }
     guard writable else { throw .unexpectedState("instance did not become writable after pg_ctl promote") }
     let session = try resource.connect()
     let timeline = try primaryTimeline(session).map(String.init) ?? "?"
-    context.log.info("\(resource.node) promoted: now primary on timeline \(timeline)")
+    let sync = resource.parameters.syncStandbys > 0
+        ? "synchronous_standby_names '\(try session.value("SELECT current_setting('synchronous_standby_names')") ?? "")'"
+        : "asynchronous"
+    context.log.info("\(resource.node) promoted: now primary on timeline \(timeline), \(sync)")
     // The top score at once: a standby's older score must not draw the role away once a move constraint
     // (crm_resource --move, a ban) is cleared, before this primary's first monitor ranks everyone.
     if context.environment.hasCloneMeta {
@@ -62,7 +73,11 @@ func checkElection(_ resource: Resource, context: ActionContext) throws(AgentErr
     }
     let summary = candidates.map { "\($0.node) \($0.position?.description ?? "nothing published")" }
         .joined(separator: ", ")
-    switch elect(local: local, others: candidates) {
+    let sync = resource.parameters.syncStandbys
+    let members = memberNodes(context: context, adding: [resource.node]).count
+    let outcome = sync > 0 ? electSynchronous(local: local, others: candidates, members: members, syncStandbys: sync)
+                           : elect(local: local, others: candidates)
+    switch outcome {
     case .promote:
         context.log.info("\(local.node) may promote: \(local.position!) >= \(summary.isEmpty ? "no other candidate" : summary)")
     case .deferTo(let better):
@@ -71,6 +86,12 @@ func checkElection(_ resource: Resource, context: ActionContext) throws(AgentErr
         try? cluster.setPromotionScore(1, resource: context.environment.resourceName, node: local.node)
         throw .refused("\(better.node) has more WAL (\(better.position!)) than \(local.node) (\(local.position!))")
     case .refuse(let why):
+        throw .refused(why)
+    case .noQuorum(let publishers, let needed):
+        let published = publishers.map { "\($0.node) \($0.position!)" }.joined(separator: ", ")
+        let silent = candidates.filter { $0.position == nil }.map(\.node)
+        let why = "synchronous mode (sync_standbys=\(sync), \(members) members) needs positions from \(needed) nodes to prove no acknowledged commit is lost; published: \(published)" + (silent.isEmpty ? "" : "; nothing from \(silent.joined(separator: " "))") + ": waiting for the old primary or another standby"
+        context.log.warning("\(local.node) must not promote: \(why)")
         throw .refused(why)
     }
 }

@@ -4,19 +4,26 @@ public struct StandbyReplication: Equatable, Sendable {
     public let state: String
     /// Bytes of WAL the primary has written that the standby has not yet flushed; nil when unknown.
     public let lag: UInt64?
+    /// `async`, `potential`, `sync` or `quorum` (pg_stat_replication.sync_state).
+    public let syncState: String
 
-    public init(node: String, state: String, lag: UInt64?) {
+    public init(node: String, state: String, lag: UInt64?, syncState: String = "async") {
         self.node = node
         self.state = state
         self.lag = lag
+        self.syncState = syncState
     }
 
-    /// Parses the monitor query's `node state lag` list, comma separated (see `monitor`).
+    /// Streams and counts for synchronous commits.
+    public var confirmsCommits: Bool { state == "streaming" && (syncState == "quorum" || syncState == "sync") }
+
+    /// Parses the monitor query's `node state lag sync_state` list, comma separated (see `monitor`).
     public static func parseList(_ text: String) -> [StandbyReplication] {
         text.split(separator: ",").compactMap { entry in
             let fields = entry.split(separator: " ")
-            guard fields.count == 3 else { return nil }
-            return StandbyReplication(node: String(fields[0]), state: String(fields[1]), lag: UInt64(fields[2]))
+            guard fields.count == 4 else { return nil }
+            return StandbyReplication(node: String(fields[0]), state: String(fields[1]), lag: UInt64(fields[2]),
+                                      syncState: String(fields[3]))
         }
     }
 }

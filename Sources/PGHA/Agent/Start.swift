@@ -56,6 +56,8 @@ func startAsStandby(_ resource: Resource, context: ActionContext, promoted: Stri
     let configuration = standbyConfiguration(current: files.current(), node: resource.node, promoted: promoted,
                                              parameters: resource.parameters)
     try files.write(configuration)
+    try keepSynchronousStandbys(resource, members: memberNodes(context: context, adding: [resource.node]), session: nil,
+                                context: context)
     context.log.info("starting as a standby: primary_conninfo '\(configuration.primaryConninfo)' slot \(configuration.primarySlotName)")
     let budget = context.budget(default: 60)
     let deadline = Clock.now + Double(budget)

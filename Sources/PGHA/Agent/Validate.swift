@@ -7,7 +7,7 @@ import Glibc
 /// 0, or 2/5/6 with a reason.
 func validateAll(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
     let resource = try Resource.resolve(environment: context.environment, checks: .binariesVersion)
-    try checkCloneMeta(context.environment)
+    try checkCloneMeta(context.environment, parameters: resource.parameters)
     var info = stat()
     if stat(resource.parameters.datadir, &info) == 0, info.st_uid != resource.user.uid {
         throw .invalidParameter(name: "system_user", value: resource.user.name,
@@ -74,9 +74,14 @@ func serverSettingIssues(_ settings: [String: String], members: Int) -> [Setting
 
 /// Pacemaker sets clone meta attributes for actions it runs; `pcs resource create` validation and hand runs
 /// have none, and are not judged on them.
-func checkCloneMeta(_ environment: OCFEnvironment) throws(AgentError) {
+func checkCloneMeta(_ environment: OCFEnvironment, parameters: Parameters) throws(AgentError) {
     guard environment.hasCloneMeta else { return }
     guard OCFEnvironment.isTrue(environment.meta("notify")) else { throw .notifyDisabled }
     let promotable = environment.meta("promotable") ?? environment.meta("master_max").map { Int($0) ?? 0 > 0 ? "true" : "false" }
     guard OCFEnvironment.isTrue(promotable) else { throw .notPromotable }
+    // ANY k over the other instances: with k at or above their number no commit could ever be acknowledged.
+    if let instances = environment.meta("clone_max").flatMap({ Int($0) }), parameters.syncStandbys >= instances {
+        throw .invalidParameter(name: "sync_standbys", value: String(parameters.syncStandbys),
+                                why: "must be less than the \(instances) clone instances: a primary has only \(instances - 1) standbys")
+    }
 }

@@ -95,6 +95,16 @@ public struct ParameterDefinition: Sendable {
                   data checksums, and a replication_options user allowed to run pg_rewind) and the node rejoins \
                   as a standby; the writes only it had are discarded.
                   """),
+        .init(name: "sync_standbys", kind: .integer, required: false, defaultValue: "0",
+              shortdesc: "Standbys that must flush a commit before it is acknowledged",
+              longdesc: """
+                  0: asynchronous replication (a failover can lose the last commits). k >= 1: the primary runs \
+                  with synchronous_standby_names = 'ANY k (the other nodes)', so every acknowledged commit is on \
+                  k standbys, and a standby is promoted only when the positions published by enough of them \
+                  prove it holds every acknowledged commit; otherwise the promotion waits for the old primary. \
+                  Commits wait while fewer than k standbys stream. Must be less than the number of clone \
+                  instances.
+                  """),
     ]
 
     public static func named(_ name: String) -> ParameterDefinition? {

@@ -13,12 +13,14 @@ public struct Parameters: Sendable, Equatable {
     public var nodeHosts: [String: NodeAddress]
     public var replicationOptions: [(String, String)]
     public var rewind: Bool
+    /// k of `ANY k (...)`: how many standbys must flush a commit before it is acknowledged; 0 is asynchronous.
+    public var syncStandbys: Int
 
     public static func == (lhs: Parameters, rhs: Parameters) -> Bool {
         lhs.pgdata == rhs.pgdata && lhs.datadir == rhs.datadir && lhs.bindir == rhs.bindir
             && lhs.pghost == rhs.pghost && lhs.pgport == rhs.pgport && lhs.systemUser == rhs.systemUser
             && lhs.startOptions == rhs.startOptions && lhs.logfile == rhs.logfile && lhs.maxlag == rhs.maxlag
-            && lhs.nodeHosts == rhs.nodeHosts && lhs.rewind == rhs.rewind
+            && lhs.nodeHosts == rhs.nodeHosts && lhs.rewind == rhs.rewind && lhs.syncStandbys == rhs.syncStandbys
             && lhs.replicationOptions.map { "\($0.0)=\($0.1)" } == rhs.replicationOptions.map { "\($0.0)=\($0.1)" }
     }
 
@@ -60,6 +62,11 @@ public struct Parameters: Sendable, Equatable {
             throw .invalidParameter(name: "rewind", value: value("rewind"), why: "must be true or false")
         }
         self.rewind = rewind
+        guard let sync = Int(value("sync_standbys")), sync >= 0 else {
+            throw .invalidParameter(name: "sync_standbys", value: value("sync_standbys"),
+                                    why: "must be a whole number of standbys >= 0 (0: asynchronous)")
+        }
+        syncStandbys = sync
         do {
             replicationOptions = try Conninfo.parse(value("replication_options"))
         } catch {
