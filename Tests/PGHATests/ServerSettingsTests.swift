@@ -44,4 +44,23 @@ struct ServerSettingsTests {
         }
         #expect(text.contains("max_slot_wal_keep_size"))
     }
+
+    @Test("synchronous mode: synchronous_commit off or local is an error, remote_write a warning")
+    func synchronousCommit() {
+        var settings = good
+        settings["synchronous_commit"] = "local"
+        #expect(serverSettingIssues(settings, members: 3).isEmpty, "asynchronous: any value goes")
+        #expect(serverSettingIssues(settings, members: 3, syncStandbys: 1) == [
+            .error(name: "synchronous_commit",
+                   why: "must be on or remote_apply with sync_standbys: 'local' acknowledges commits no standby has"),
+        ])
+        settings["synchronous_commit"] = "remote_write"
+        guard case .warning(let text) = serverSettingIssues(settings, members: 3, syncStandbys: 1).first else {
+            Issue.record("expected a warning")
+            return
+        }
+        #expect(text.contains("remote_write"))
+        settings["synchronous_commit"] = "on"
+        #expect(serverSettingIssues(settings, members: 3, syncStandbys: 1).isEmpty)
+    }
 }

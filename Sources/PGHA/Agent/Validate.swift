@@ -30,11 +30,13 @@ func checkServerSettings(_ resource: Resource, context: ActionContext) throws(Ag
     let session = try resource.connect()
     let rows = try session.query("""
         SELECT name, setting FROM pg_settings
-         WHERE name IN ('wal_level', 'hot_standby', 'max_wal_senders', 'max_replication_slots', 'max_slot_wal_keep_size')
+         WHERE name IN ('wal_level', 'hot_standby', 'max_wal_senders', 'max_replication_slots', 'max_slot_wal_keep_size',
+                        'synchronous_commit')
         """)
     var settings: [String: String] = [:]
     for row in rows { if let name = row[0], let value = row[1] { settings[name] = value } }
-    for issue in serverSettingIssues(settings, members: savedMembers(context: context).count) {
+    for issue in serverSettingIssues(settings, members: savedMembers(context: context).count,
+                                     syncStandbys: resource.parameters.syncStandbys) {
         switch issue {
         case .error(let name, let why):
             throw .invalidParameter(name: name, value: settings[name] ?? "", why: why)
@@ -51,7 +53,7 @@ enum SettingIssue: Equatable {
 }
 
 /// Pure: what is wrong with these pg_settings values for a pgha cluster of `members` nodes.
-func serverSettingIssues(_ settings: [String: String], members: Int) -> [SettingIssue] {
+func serverSettingIssues(_ settings: [String: String], members: Int, syncStandbys: Int = 0) -> [SettingIssue] {
     var issues: [SettingIssue] = []
     if let level = settings["wal_level"], level == "minimal" {
         issues.append(.error(name: "wal_level", why: "must be replica or logical for streaming replication"))
@@ -68,6 +70,19 @@ func serverSettingIssues(_ settings: [String: String], members: Int) -> [Setting
     }
     if settings["max_slot_wal_keep_size"] == "-1" {
         issues.append(.warning("max_slot_wal_keep_size is -1: a member that stays down keeps its slot and can fill the primary's disk with WAL"))
+    }
+    // The promotion rule reads what standbys flushed (pg_last_wal_receive_lsn): a commit acknowledged
+    // before the flush, or without waiting at all, is outside the promise.
+    if syncStandbys > 0, let commit = settings["synchronous_commit"] {
+        switch commit {
+        case "off", "local":
+            issues.append(.error(name: "synchronous_commit",
+                                 why: "must be on or remote_apply with sync_standbys: '\(commit)' acknowledges commits no standby has"))
+        case "remote_write":
+            issues.append(.warning("synchronous_commit is remote_write: a commit is acknowledged before the standbys flush it, so a standby's operating system crash can lose it"))
+        default:
+            break
+        }
     }
     return issues
 }
