@@ -74,8 +74,8 @@ func checkElection(_ resource: Resource, context: ActionContext) throws(AgentErr
     let summary = candidates.map { "\($0.node) \($0.position?.description ?? "nothing published")" }
         .joined(separator: ", ")
     let sync = resource.parameters.syncStandbys
-    let members = memberNodes(context: context, adding: [resource.node]).count
-    let outcome = sync > 0 ? electSynchronous(local: local, others: candidates, members: members, syncStandbys: sync)
+    let members = memberNodes(context: context, adding: [resource.node])
+    let outcome = sync > 0 ? electSynchronous(local: local, others: candidates, members: members.count, syncStandbys: sync)
                            : elect(local: local, others: candidates)
     switch outcome {
     case .promote:
@@ -89,8 +89,8 @@ func checkElection(_ resource: Resource, context: ActionContext) throws(AgentErr
         throw .refused(why)
     case .noQuorum(let publishers, let needed):
         let published = publishers.map { "\($0.node) \($0.position!)" }.joined(separator: ", ")
-        let silent = candidates.filter { $0.position == nil }.map(\.node)
-        let why = "synchronous mode (sync_standbys=\(sync), \(members) members) needs positions from \(needed) nodes to prove no acknowledged commit is lost; published: \(published)" + (silent.isEmpty ? "" : "; nothing from \(silent.joined(separator: " "))") + ": waiting for the old primary or another standby"
+        let silent = members.filter { node in !publishers.contains { $0.node == node } }
+        let why = "synchronous mode (sync_standbys=\(sync), \(members.count) members) needs positions from \(needed) nodes to prove no acknowledged commit is lost; published: \(published)" + (silent.isEmpty ? "" : "; nothing from \(silent.joined(separator: " "))") + ": waiting for the old primary or another standby"
         context.log.warning("\(local.node) must not promote: \(why)")
         throw .refused(why)
     }
