@@ -8,15 +8,54 @@ import psycopg
 
 LAB = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STATE = os.environ.get("PGHA_LAB_STATE", "/var/lib/pgha-lab")
-NODES = ("n1", "n2", "n3")
-ADDR = {"n1": "10.200.0.11", "n2": "10.200.0.12", "n3": "10.200.0.13"}
-CLIENT = ("postgresql://" + ",".join(f"{a}:5432" for a in ADDR.values())
-          + "/postgres?user=postgres&target_session_attrs=read-write&connect_timeout=2")
+# The lab's shape when nothing says otherwise (as in ocf/lab/lib.sh).
+DEFAULTS = {"PGHA_LAB_NODE_COUNT": "3", "PGHA_LAB_SYNC_STANDBYS": "0"}
+CONNECT = dict(port=5432, user="postgres", dbname="postgres", autocommit=True)
+
+# Set by configure(): the lab this process drives. Module attributes, read as lab.NODES etc. at run time
+# (never `from lab import NODES`: a test module may switch to a lab of another size).
+NODES = ()
+ADDR = {}
+CLIENT = ""
+ENV = {}          # PGHA_LAB_* settings passed to the lab scripts
+
+
+def recorded():
+    """The settings the running lab was built with ($LAB_STATE/lab.env, written by `up`), or {}."""
+    try:
+        with open(os.path.join(STATE, "lab.env")) as f:
+            return dict(line.rstrip("\n").split("=", 1) for line in f if "=" in line)
+    except OSError:
+        return {}
+
+
+def setting(name):
+    """A setting as the lab scripts see it: configure()'s, the environment's, the running lab's, the default."""
+    return ENV.get(name) or os.environ.get(name) or recorded().get(name) or DEFAULTS.get(name)
+
+
+def configure(settings=None):
+    """Points this module (and the lab scripts it runs) at a lab of `settings` (PGHA_LAB_* -> value)."""
+    global NODES, ADDR, CLIENT
+    ENV.clear()
+    ENV.update(settings or {})
+    count = int(setting("PGHA_LAB_NODE_COUNT"))
+    NODES = tuple(f"n{i}" for i in range(1, count + 1))
+    ADDR = {n: f"10.200.0.{10 + i}" for i, n in enumerate(NODES, start=1)}
+    CLIENT = ("postgresql://" + ",".join(f"{a}:5432" for a in ADDR.values())
+              + "/postgres?user=postgres&target_session_attrs=read-write&connect_timeout=2")
+
+
+def sync_standbys():
+    return int(setting("PGHA_LAB_SYNC_STANDBYS"))
+
+
+configure()
 
 
 def script(name, *args, check=True, timeout=300):
     return subprocess.run([os.path.join(LAB, name), *args], capture_output=True, text=True, check=check,
-                          timeout=timeout)
+                          timeout=timeout, env={**os.environ, **ENV})
 
 
 def in_node(node, *argv, check=True, timeout=60):
@@ -24,8 +63,8 @@ def in_node(node, *argv, check=True, timeout=60):
 
 
 def connect(node, timeout=1):
-    return psycopg.connect(host=ADDR[node], port=5432, user="postgres", dbname="postgres", autocommit=True,
-                           connect_timeout=max(1, timeout), options="-c statement_timeout=2000")
+    return psycopg.connect(host=ADDR[node], **CONNECT, connect_timeout=max(1, timeout),
+                           options="-c statement_timeout=2000")
 
 
 def query(node, sql, params=None):
@@ -82,8 +121,10 @@ def streaming_to(primary):
         return []
 
 
-def settled(expected_standbys=2):
+def settled(expected_standbys=None):
     """The cluster's end state: one writable primary, Pacemaker agrees, every other node streams from it."""
+    if expected_standbys is None:
+        expected_standbys = len(NODES) - 1
     writable = writable_nodes()
     if len(writable) != 1:
         return None

@@ -6,7 +6,7 @@ import time
 
 import psycopg
 
-from lab import ADDR, CLIENT, NODES
+import lab
 
 
 class PrimaryChecker:
@@ -20,10 +20,10 @@ class PrimaryChecker:
         self.stop_event = threading.Event()
         self.limit = limit_seconds
         self.latest = {}          # node -> (monotonic time, writable)
-        self.polls = {n: 0 for n in NODES}
+        self.polls = {n: 0 for n in lab.NODES}
         self.sweeps = 0
         self.violations = []
-        self.threads = [threading.Thread(target=self.poll, args=(n,), daemon=True) for n in NODES]
+        self.threads = [threading.Thread(target=self.poll, args=(n,), daemon=True) for n in lab.NODES]
         self.threads.append(threading.Thread(target=self.evaluate, daemon=True))
 
     def start(self):
@@ -37,7 +37,7 @@ class PrimaryChecker:
             started = time.monotonic()
             try:
                 if conn is None:
-                    conn = psycopg.connect(host=ADDR[node], port=5432, user="postgres", dbname="postgres",
+                    conn = psycopg.connect(host=lab.ADDR[node], port=5432, user="postgres", dbname="postgres",
                                            autocommit=True, connect_timeout=1, options="-c statement_timeout=500")
                 writable = conn.execute("SELECT NOT pg_is_in_recovery()").fetchone()[0]
                 self.latest[node] = (time.monotonic(), writable)
@@ -84,7 +84,7 @@ class Writer(threading.Thread):
         while not self.stop_event.is_set() and time.monotonic() < end:
             try:
                 if conn is None:
-                    conn = psycopg.connect(CLIENT, autocommit=True, options="-c statement_timeout=2000")
+                    conn = psycopg.connect(lab.CLIENT, autocommit=True, options="-c statement_timeout=2000")
                 conn.execute("INSERT INTO scenario_rows (id) VALUES (%s)", (next_id,))
                 self.acked.append(next_id)
                 next_id += 1
@@ -106,6 +106,6 @@ class Writer(threading.Thread):
 
 def lost_rows(primary, acked):
     """Acknowledged ids missing from `primary`."""
-    with psycopg.connect(host=ADDR[primary], port=5432, user="postgres", dbname="postgres") as conn:
+    with psycopg.connect(host=lab.ADDR[primary], port=5432, user="postgres", dbname="postgres") as conn:
         present = {r[0] for r in conn.execute("SELECT id FROM scenario_rows")}
     return sorted(set(acked) - present)
