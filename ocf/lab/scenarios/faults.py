@@ -7,7 +7,7 @@ import subprocess
 import time
 
 import lab
-from traffic import PrimaryChecker, Writer, lost_rows
+from traffic import NodeWriter, PrimaryChecker, Writer, lost_rows
 
 DEADLINE = int(os.environ.get("PGHA_LAB_FAILOVER_DEADLINE", "150"))
 
@@ -20,9 +20,12 @@ def settled_primary():
 
 
 @contextlib.contextmanager
-def traffic(report):
+def traffic(report, node_writer=False):
     """Runs the checker and the writer around a fault and fills `report`: acknowledged rows, the rows the
-    final primary lacks, and every moment two nodes were writable at once."""
+    final primary lacks, and every moment two nodes were writable at once; the writers' commits that were
+    not acknowledged (a cancelled wait for synchronous replication) as "uncertain". node_writer: a second writer
+    inside the primary's node (traffic.NodeWriter), its acknowledged ids counted the same way; when the
+    fault sets report["fault_at"] (epoch seconds), also how many of them came after it."""
     primary = settled_primary()
     with lab.connect(primary) as conn:
         conn.execute("DROP TABLE IF EXISTS scenario_rows")
@@ -30,23 +33,46 @@ def traffic(report):
     lab.wait_for("the table on every standby", 30,
                  lambda: all(lab.query(n, "SELECT to_regclass('scenario_rows') IS NOT NULL") for n in lab.NODES))
     checker, writer = PrimaryChecker(), Writer()
+    beside = NodeWriter(primary) if node_writer else None
     checker.start()
     writer.start()
-    lab.wait_for("the writer's first rows", 30, lambda: len(writer.acked) >= 10)
+    try:
+        if beside:
+            beside.start()
+            lab.wait_for(f"the first rows of the writer on {primary}", 30, lambda: len(beside.acked()) >= 10)
+        lab.wait_for("the writer's first rows", 30, lambda: len(writer.acked) >= 10)
+    except BaseException:
+        for w in (writer, checker, beside):
+            if w:
+                w.stop()
+        raise
     report["before"] = primary
     report["t0"] = time.monotonic()
+    acked = []
     try:
         yield primary
     finally:
         writer.stop()
         checker.stop()
-        report["acked"] = len(writer.acked)
+        acked = list(writer.acked)
+        report["uncertain"] = len(writer.uncertain)
+        if beside:
+            beside.stop()
+            acked += beside.acked()
+            report["node_acked"] = len(beside.acked())
+            report["node_uncertain"] = len(beside.uncertain())
+            report["node_writer_exit"] = beside.exit   # -9 / 137: killed with its node by fencing
+            if "fault_at" in report:
+                report["node_acked_after_fault"] = len(beside.acked(after=report["fault_at"]))
+        report["acked"] = len(acked)
         report["sweeps"] = checker.sweeps
         report["polls_per_node"] = dict(checker.polls)
         report["violations"] = checker.violations
+        if "window" in report:   # (start, end), monotonic: set by a scenario around a fault
+            report["acked_in_window"] = writer.acked_between(*report["window"])
     after = settled_primary()
     report["after"] = after
-    report["lost"] = len(lost_rows(after, writer.acked))
+    report["lost"] = len(lost_rows(after, acked))
 
 
 def elapsed(report):
@@ -78,10 +104,13 @@ def kill_primary():
     return report
 
 
-def cut_primary_link():
-    report = {"scenario": "primary link cut"}
-    with traffic(report) as old:
+def cut_primary_link(node_writer=False):
+    """node_writer: a second writer runs beside the primary, inside its node, and goes on writing to it
+    (the only node it still reaches) after the cut, until fencing kills it with the node."""
+    report = {"scenario": "primary link cut" + (" + node writer" if node_writer else "")}
+    with traffic(report, node_writer=node_writer) as old:
         # The node's only link goes down: it cannot reach the others, nor they it, until it is fenced.
+        report["fault_at"] = time.time()
         subprocess.run(["ip", "-n", f"pgha-lab-{old}", "link", "set", "eth0", "down"], check=True)
         follow_times(report, old)
     return report
