@@ -119,6 +119,9 @@ def cut_primary_link(node_writer=False):
 def switchover():
     report = {"scenario": "switchover"}
     with traffic(report) as old:
+        # Only this switchover's lines count: an earlier scenario may have rewound the same node.
+        log = f"{lab.STATE}/{old}/log/pacemaker/pacemaker.log"
+        log_start = os.path.getsize(log) if os.path.exists(log) else 0
         target = next(n for n in lab.NODES if n != old)
         report["new"] = target
         lab.crm("crm_resource", "--move", "--promoted", "--resource", "pgsql-ha", "--node", target)
@@ -133,6 +136,7 @@ def switchover():
             report["old_back_s"] = elapsed(report)
         finally:
             lab.crm("crm_resource", "--clear", "--resource", "pgsql-ha")
-    with open(f"{lab.STATE}/{old}/log/pacemaker/pacemaker.log", errors="replace") as log:
-        report["rewound"] = "pg_rewind" in log.read()
+    with open(log, errors="replace") as f:
+        f.seek(log_start)
+        report["rewound"] = "pg_rewind" in f.read()
     return report

@@ -1,6 +1,7 @@
 """The lab as the scenario tests drive it: the ocf/lab scripts for faults and Pacemaker, psycopg from the
 host (through the lab's host leg, 10.200.0.1) for what clients see."""
 import os
+import re
 import subprocess
 import time
 
@@ -51,6 +52,43 @@ def sync_standbys():
 
 
 configure()
+
+
+def wanted(overrides=None):
+    """The settings a lab is asked for: `overrides` over the environment's PGHA_LAB_* over the defaults."""
+    settings = dict(DEFAULTS)
+    settings.update({k: v for k, v in os.environ.items() if k.startswith("PGHA_LAB_")})
+    settings.update(overrides or {})
+    return settings
+
+
+def differences(settings):
+    """Why the running lab is not the one `settings` ask for (empty: it is). Compared: what `up` recorded,
+    and the agent when PGHA_AGENT names one."""
+    running = recorded()
+    if not running:
+        return ["no lab recorded"]
+    diffs = [f"{k}={running[k]}, wanted {v}" for k, v in sorted(settings.items()) if k in running and running[k] != v]
+    agent = os.environ.get("PGHA_AGENT")
+    if agent and running.get("PGHA_AGENT") != agent:
+        diffs.append(f"agent {running.get('PGHA_AGENT')}, wanted {agent}")
+    return diffs
+
+
+def ensure(settings):
+    """Points this module at a lab of `settings` and makes sure one runs, settled: the running lab when it
+    was built with them, else down and up again. Returns why it brought a lab up (None: it did not)."""
+    configure(settings)
+    why = "; ".join(differences(settings))
+    if not why and script("status", "--check", check=False).returncode != 0:
+        why = "not settled"
+    if not why:
+        return None
+    script("down", check=False)
+    up = script("up", check=False, timeout=600)
+    if up.returncode != 0:
+        raise RuntimeError(f"ocf/lab/up failed ({why}):\n{up.stdout[-4000:]}\n{up.stderr[-4000:]}")
+    return why
 
 
 def script(name, *args, check=True, timeout=300):
@@ -134,6 +172,24 @@ def settled(expected_standbys=None):
     if len(streaming_to(primary)) != expected_standbys:
         return None
     return primary
+
+
+def synchronous_standby_names(primary):
+    """`ANY k ("a", "b")` on `primary` as (k, ["a", "b"]); None when it is not of that shape (or empty)."""
+    value = query(primary, "SHOW synchronous_standby_names")
+    match = re.fullmatch(r'ANY (\d+) \((.*)\)', value or "")
+    if not match:
+        return None
+    members = [m.strip() for m in match[2].split(",")]
+    # The agent quotes every name: a node name that is not a plain identifier must still be one name.
+    if not all(re.fullmatch(r'"[^"]+"', m) for m in members):
+        return None
+    return int(match[1]), [m[1:-1] for m in members]
+
+
+def sync_state(primary, node):
+    """pg_stat_replication.sync_state of `node` on `primary` ('quorum' for a member of ANY k), or None."""
+    return query(primary, "SELECT sync_state FROM pg_stat_replication WHERE application_name = %s", (node,))
 
 
 def running_postmaster(node):
