@@ -3,13 +3,41 @@
 # can change timings without editing files.
 #
 # Layout: everything the lab creates lives under $LAB_STATE (persistent across fencing "reboots"), plus
-# the network namespaces pgha-lab-{br,n1,n2,n3} and, optionally, the host's veth leg pgha-host.
+# the network namespaces pgha-lab-{br,n1..nN} and, optionally, the host's veth leg pgha-host.
 
 LAB_STATE=${PGHA_LAB_STATE:-/var/lib/pgha-lab}
-LAB_NODES=(n1 n2 n3)
+
+# `up` records the settings it ran with here; scripts run later without them in their environment
+# (status, exec, the fence agent's copy under $LAB_STATE/bin) take the running lab's shape from it.
+LAB_ENV_FILE=$LAB_STATE/lab.env
+lab_recorded() { sed -n "s/^$1=//p" "$LAB_ENV_FILE" 2>/dev/null | tail -n 1; }
+
+# The nodes: n1..nN at 10.200.0.11.., N from PGHA_LAB_NODE_COUNT (3 to 9), else the running lab's, else 3.
+LAB_MAX_NODES=9
+LAB_NODE_COUNT=${PGHA_LAB_NODE_COUNT:-$(lab_recorded PGHA_LAB_NODE_COUNT)}
+LAB_NODE_COUNT=${LAB_NODE_COUNT:-3}
+[[ $LAB_NODE_COUNT =~ ^[3-9]$ ]] || { echo "PGHA_LAB_NODE_COUNT=$LAB_NODE_COUNT: 3 to $LAB_MAX_NODES nodes" >&2; exit 2; }
 LAB_NET=10.200.0                      # /24; the bridge namespace has no address, the host leg is .1
 LAB_HOST_ADDR=$LAB_NET.1
-declare -A LAB_ADDR=([n1]=$LAB_NET.11 [n2]=$LAB_NET.12 [n3]=$LAB_NET.13)
+LAB_NODES=()
+LAB_ALL_NODES=()                      # every name a lab of any size may use: what `down` sweeps
+declare -A LAB_ADDR=()
+for ((i = 1; i <= LAB_MAX_NODES; i++)); do
+    LAB_ALL_NODES+=("n$i")
+    LAB_ADDR[n$i]=$LAB_NET.$((10 + i))
+    ((i <= LAB_NODE_COUNT)) && LAB_NODES+=("n$i")
+done
+unset i
+
+# Synchronous replication: sync_standbys=k on the pgha primitive when k > 0 (0: the parameter is not
+# written at all, so an agent without it keeps working).
+LAB_SYNC_STANDBYS=${PGHA_LAB_SYNC_STANDBYS:-$(lab_recorded PGHA_LAB_SYNC_STANDBYS)}
+LAB_SYNC_STANDBYS=${LAB_SYNC_STANDBYS:-0}
+[[ $LAB_SYNC_STANDBYS =~ ^[0-9]$ ]] && ((LAB_SYNC_STANDBYS < LAB_NODE_COUNT)) \
+    || { echo "PGHA_LAB_SYNC_STANDBYS=$LAB_SYNC_STANDBYS: 0 to $((LAB_NODE_COUNT - 1)) with $LAB_NODE_COUNT nodes" >&2; exit 2; }
+
+# The connection string that finds the primary from anywhere in the lab (and from the host leg).
+lab_hosts() { local IFS=, n a=(); for n in "${LAB_NODES[@]}"; do a+=("${LAB_ADDR[$n]}"); done; echo "${a[*]}"; }
 LAB_BRIDGE_NS=pgha-lab-br
 LAB_HOST_LINK=${PGHA_LAB_HOST_LINK:-1}   # 1: a veth from the root namespace into the bridge (10.200.0.1)
 
@@ -26,7 +54,7 @@ LAB_MONITOR_PROMOTED=${PGHA_LAB_MONITOR_PROMOTED:-15s}
 LAB_MONITOR_UNPROMOTED=${PGHA_LAB_MONITOR_UNPROMOTED:-16s}
 LAB_MONITOR_TIMEOUT=${PGHA_LAB_MONITOR_TIMEOUT:-16s}   # the agent's meta-data advises 15s/16s
 LAB_STONITH_TIMEOUT=${PGHA_LAB_STONITH_TIMEOUT:-60s}
-LAB_UP_DEADLINE=${PGHA_LAB_UP_DEADLINE:-180}   # seconds `up` waits for one primary + two streaming standbys
+LAB_UP_DEADLINE=${PGHA_LAB_UP_DEADLINE:-180}   # seconds `up` waits for one primary + N-1 streaming standbys
 
 # A former primary that diverged (a crash with asynchronous replication) is rewound, not refused.
 LAB_REWIND=${PGHA_LAB_REWIND:-true}

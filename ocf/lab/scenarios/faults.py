@@ -1,5 +1,5 @@
 """The faults of the failover scenarios, each run under client traffic and timed from the moment of the
-fault: a new writable primary, the other standby streaming from it, the old primary back as a standby.
+fault: a new writable primary, the other standbys streaming from it, the old primary back as a standby.
 Used by the scenario tests (which assert) and by the failover benchmark (which prints)."""
 import contextlib
 import os
@@ -7,7 +7,7 @@ import subprocess
 import time
 
 import lab
-from traffic import PrimaryChecker, Writer, lost_rows
+from traffic import NodeWriter, PrimaryChecker, Writer, lost_rows
 
 DEADLINE = int(os.environ.get("PGHA_LAB_FAILOVER_DEADLINE", "150"))
 
@@ -15,13 +15,17 @@ DEADLINE = int(os.environ.get("PGHA_LAB_FAILOVER_DEADLINE", "150"))
 def settled_primary():
     # Pacemaker may still have actions to run (a recovery planned after the last fault): let it finish.
     lab.crm("crm_resource", "--wait", "--timeout=60s", check=False)
-    return lab.wait_for("a settled cluster: one primary, two streaming standbys", DEADLINE, lab.settled)
+    return lab.wait_for(f"a settled cluster: one primary, {len(lab.NODES) - 1} streaming standbys", DEADLINE,
+                        lab.settled)
 
 
 @contextlib.contextmanager
-def traffic(report):
+def traffic(report, node_writer=False):
     """Runs the checker and the writer around a fault and fills `report`: acknowledged rows, the rows the
-    final primary lacks, and every moment two nodes were writable at once."""
+    final primary lacks, and every moment two nodes were writable at once; the writers' commits that were
+    not acknowledged (a cancelled wait for synchronous replication) as "uncertain". node_writer: a second writer
+    inside the primary's node (traffic.NodeWriter), its acknowledged ids counted the same way; when the
+    fault sets report["fault_at"] (epoch seconds), also how many of them came after it."""
     primary = settled_primary()
     with lab.connect(primary) as conn:
         conn.execute("DROP TABLE IF EXISTS scenario_rows")
@@ -29,23 +33,46 @@ def traffic(report):
     lab.wait_for("the table on every standby", 30,
                  lambda: all(lab.query(n, "SELECT to_regclass('scenario_rows') IS NOT NULL") for n in lab.NODES))
     checker, writer = PrimaryChecker(), Writer()
+    beside = NodeWriter(primary) if node_writer else None
     checker.start()
     writer.start()
-    lab.wait_for("the writer's first rows", 30, lambda: len(writer.acked) >= 10)
+    try:
+        if beside:
+            beside.start()
+            lab.wait_for(f"the first rows of the writer on {primary}", 30, lambda: len(beside.acked()) >= 10)
+        lab.wait_for("the writer's first rows", 30, lambda: len(writer.acked) >= 10)
+    except BaseException:
+        for w in (writer, checker, beside):
+            if w:
+                w.stop()
+        raise
     report["before"] = primary
     report["t0"] = time.monotonic()
+    acked = []
     try:
         yield primary
     finally:
         writer.stop()
         checker.stop()
-        report["acked"] = len(writer.acked)
+        acked = list(writer.acked)
+        report["uncertain"] = len(writer.uncertain)
+        if beside:
+            beside.stop()
+            acked += beside.acked()
+            report["node_acked"] = len(beside.acked())
+            report["node_uncertain"] = len(beside.uncertain())
+            report["node_writer_exit"] = beside.exit   # -9 / 137: killed with its node by fencing
+            if "fault_at" in report:
+                report["node_acked_after_fault"] = len(beside.acked(after=report["fault_at"]))
+        report["acked"] = len(acked)
         report["sweeps"] = checker.sweeps
         report["polls_per_node"] = dict(checker.polls)
         report["violations"] = checker.violations
+        if "window" in report:   # (start, end), monotonic: set by a scenario around a fault
+            report["acked_in_window"] = writer.acked_between(*report["window"])
     after = settled_primary()
     report["after"] = after
-    report["lost"] = len(lost_rows(after, writer.acked))
+    report["lost"] = len(lost_rows(after, acked))
 
 
 def elapsed(report):
@@ -60,8 +87,9 @@ def new_writable(old):
 def follow_times(report, old):
     new = lab.wait_for("a new writable primary", DEADLINE, lambda: new_writable(old))
     report["writable_s"] = elapsed(report)
-    other = next(n for n in lab.NODES if n not in (old, new))
-    lab.wait_for(f"{other} streaming from {new}", DEADLINE, lambda: other in lab.streaming_to(new))
+    others = [n for n in lab.NODES if n not in (old, new)]
+    lab.wait_for(f"{', '.join(others)} streaming from {new}", DEADLINE,
+                 lambda: set(others) <= set(lab.streaming_to(new)))
     report["other_streaming_s"] = elapsed(report)
     lab.wait_for(f"{old} back, streaming from {new}", DEADLINE * 2, lambda: old in lab.streaming_to(new))
     report["old_back_s"] = elapsed(report)
@@ -76,10 +104,13 @@ def kill_primary():
     return report
 
 
-def cut_primary_link():
-    report = {"scenario": "primary link cut"}
-    with traffic(report) as old:
+def cut_primary_link(node_writer=False):
+    """node_writer: a second writer runs beside the primary, inside its node, and goes on writing to it
+    (the only node it still reaches) after the cut, until fencing kills it with the node."""
+    report = {"scenario": "primary link cut" + (" + node writer" if node_writer else "")}
+    with traffic(report, node_writer=node_writer) as old:
         # The node's only link goes down: it cannot reach the others, nor they it, until it is fenced.
+        report["fault_at"] = time.time()
         subprocess.run(["ip", "-n", f"pgha-lab-{old}", "link", "set", "eth0", "down"], check=True)
         follow_times(report, old)
     return report
@@ -88,19 +119,24 @@ def cut_primary_link():
 def switchover():
     report = {"scenario": "switchover"}
     with traffic(report) as old:
+        # Only this switchover's lines count: an earlier scenario may have rewound the same node.
+        log = f"{lab.STATE}/{old}/log/pacemaker/pacemaker.log"
+        log_start = os.path.getsize(log) if os.path.exists(log) else 0
         target = next(n for n in lab.NODES if n != old)
         report["new"] = target
         lab.crm("crm_resource", "--move", "--promoted", "--resource", "pgsql-ha", "--node", target)
         try:
             lab.wait_for(f"{target} writable", DEADLINE, lambda: lab.writable_nodes() == [target])
             report["writable_s"] = elapsed(report)
-            other = next(n for n in lab.NODES if n not in (old, target))
-            lab.wait_for(f"{other} streaming from {target}", DEADLINE, lambda: other in lab.streaming_to(target))
+            others = [n for n in lab.NODES if n not in (old, target)]
+            lab.wait_for(f"{', '.join(others)} streaming from {target}", DEADLINE,
+                         lambda: set(others) <= set(lab.streaming_to(target)))
             report["other_streaming_s"] = elapsed(report)
             lab.wait_for(f"{old} streaming from {target}", DEADLINE, lambda: old in lab.streaming_to(target))
             report["old_back_s"] = elapsed(report)
         finally:
             lab.crm("crm_resource", "--clear", "--resource", "pgsql-ha")
-    with open(f"{lab.STATE}/{old}/log/pacemaker/pacemaker.log", errors="replace") as log:
-        report["rewound"] = "pg_rewind" in log.read()
+    with open(log, errors="replace") as f:
+        f.seek(log_start)
+        report["rewound"] = "pg_rewind" in f.read()
     return report

@@ -1,6 +1,7 @@
 """The lab as the scenario tests drive it: the ocf/lab scripts for faults and Pacemaker, psycopg from the
 host (through the lab's host leg, 10.200.0.1) for what clients see."""
 import os
+import re
 import subprocess
 import time
 
@@ -8,15 +9,91 @@ import psycopg
 
 LAB = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STATE = os.environ.get("PGHA_LAB_STATE", "/var/lib/pgha-lab")
-NODES = ("n1", "n2", "n3")
-ADDR = {"n1": "10.200.0.11", "n2": "10.200.0.12", "n3": "10.200.0.13"}
-CLIENT = ("postgresql://" + ",".join(f"{a}:5432" for a in ADDR.values())
-          + "/postgres?user=postgres&target_session_attrs=read-write&connect_timeout=2")
+# The lab's shape when nothing says otherwise (as in ocf/lab/lib.sh).
+DEFAULTS = {"PGHA_LAB_NODE_COUNT": "3", "PGHA_LAB_SYNC_STANDBYS": "0"}
+CONNECT = dict(port=5432, user="postgres", dbname="postgres", autocommit=True)
+
+# Set by configure(): the lab this process drives. Module attributes, read as lab.NODES etc. at run time
+# (never `from lab import NODES`: a test module may switch to a lab of another size).
+NODES = ()
+ADDR = {}
+CLIENT = ""
+ENV = {}          # PGHA_LAB_* settings passed to the lab scripts
+
+
+def recorded():
+    """The settings the running lab was built with ($LAB_STATE/lab.env, written by `up`), or {}."""
+    try:
+        with open(os.path.join(STATE, "lab.env")) as f:
+            return dict(line.rstrip("\n").split("=", 1) for line in f if "=" in line)
+    except OSError:
+        return {}
+
+
+def setting(name):
+    """A setting as the lab scripts see it: configure()'s, the environment's, the running lab's, the default."""
+    return ENV.get(name) or os.environ.get(name) or recorded().get(name) or DEFAULTS.get(name)
+
+
+def configure(settings=None):
+    """Points this module (and the lab scripts it runs) at a lab of `settings` (PGHA_LAB_* -> value)."""
+    global NODES, ADDR, CLIENT
+    ENV.clear()
+    ENV.update(settings or {})
+    count = int(setting("PGHA_LAB_NODE_COUNT"))
+    NODES = tuple(f"n{i}" for i in range(1, count + 1))
+    ADDR = {n: f"10.200.0.{10 + i}" for i, n in enumerate(NODES, start=1)}
+    CLIENT = ("postgresql://" + ",".join(f"{a}:5432" for a in ADDR.values())
+              + "/postgres?user=postgres&target_session_attrs=read-write&connect_timeout=2")
+
+
+def sync_standbys():
+    return int(setting("PGHA_LAB_SYNC_STANDBYS"))
+
+
+configure()
+
+
+def wanted(overrides=None):
+    """The settings a lab is asked for: `overrides` over the environment's PGHA_LAB_* over the defaults."""
+    settings = dict(DEFAULTS)
+    settings.update({k: v for k, v in os.environ.items() if k.startswith("PGHA_LAB_")})
+    settings.update(overrides or {})
+    return settings
+
+
+def differences(settings):
+    """Why the running lab is not the one `settings` ask for (empty: it is). Compared: what `up` recorded,
+    and the agent when PGHA_AGENT names one."""
+    running = recorded()
+    if not running:
+        return ["no lab recorded"]
+    diffs = [f"{k}={running[k]}, wanted {v}" for k, v in sorted(settings.items()) if k in running and running[k] != v]
+    agent = os.environ.get("PGHA_AGENT")
+    if agent and running.get("PGHA_AGENT") != agent:
+        diffs.append(f"agent {running.get('PGHA_AGENT')}, wanted {agent}")
+    return diffs
+
+
+def ensure(settings):
+    """Points this module at a lab of `settings` and makes sure one runs, settled: the running lab when it
+    was built with them, else down and up again. Returns why it brought a lab up (None: it did not)."""
+    configure(settings)
+    why = "; ".join(differences(settings))
+    if not why and script("status", "--check", check=False).returncode != 0:
+        why = "not settled"
+    if not why:
+        return None
+    script("down", check=False)
+    up = script("up", check=False, timeout=600)
+    if up.returncode != 0:
+        raise RuntimeError(f"ocf/lab/up failed ({why}):\n{up.stdout[-4000:]}\n{up.stderr[-4000:]}")
+    return why
 
 
 def script(name, *args, check=True, timeout=300):
     return subprocess.run([os.path.join(LAB, name), *args], capture_output=True, text=True, check=check,
-                          timeout=timeout)
+                          timeout=timeout, env={**os.environ, **ENV})
 
 
 def in_node(node, *argv, check=True, timeout=60):
@@ -24,8 +101,8 @@ def in_node(node, *argv, check=True, timeout=60):
 
 
 def connect(node, timeout=1):
-    return psycopg.connect(host=ADDR[node], port=5432, user="postgres", dbname="postgres", autocommit=True,
-                           connect_timeout=max(1, timeout), options="-c statement_timeout=2000")
+    return psycopg.connect(host=ADDR[node], **CONNECT, connect_timeout=max(1, timeout),
+                           options="-c statement_timeout=2000")
 
 
 def query(node, sql, params=None):
@@ -82,8 +159,10 @@ def streaming_to(primary):
         return []
 
 
-def settled(expected_standbys=2):
+def settled(expected_standbys=None):
     """The cluster's end state: one writable primary, Pacemaker agrees, every other node streams from it."""
+    if expected_standbys is None:
+        expected_standbys = len(NODES) - 1
     writable = writable_nodes()
     if len(writable) != 1:
         return None
@@ -93,6 +172,24 @@ def settled(expected_standbys=2):
     if len(streaming_to(primary)) != expected_standbys:
         return None
     return primary
+
+
+def synchronous_standby_names(primary):
+    """`ANY k ("a", "b")` on `primary` as (k, ["a", "b"]); None when it is not of that shape (or empty)."""
+    value = query(primary, "SHOW synchronous_standby_names")
+    match = re.fullmatch(r'ANY (\d+) \((.*)\)', value or "")
+    if not match:
+        return None
+    members = [m.strip() for m in match[2].split(",")]
+    # The agent quotes every name: a node name that is not a plain identifier must still be one name.
+    if not all(re.fullmatch(r'"[^"]+"', m) for m in members):
+        return None
+    return int(match[1]), [m[1:-1] for m in members]
+
+
+def sync_state(primary, node):
+    """pg_stat_replication.sync_state of `node` on `primary` ('quorum' for a member of ANY k), or None."""
+    return query(primary, "SELECT sync_state FROM pg_stat_replication WHERE application_name = %s", (node,))
 
 
 def running_postmaster(node):

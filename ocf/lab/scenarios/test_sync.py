@@ -1,0 +1,79 @@
+"""Synchronous replication (sync_standbys=1) on the 3-node lab: every acknowledged commit is on a
+standby, so no fault may lose one. Each scenario runs under writes through the multi-host string (and,
+for the link cut, from inside the isolated primary's node too), counts the commits acknowledged without
+the "canceling wait for synchronous replication" warning, and asserts that the final primary has every
+one of them, and that no two writable primaries were ever seen."""
+import os
+import time
+
+import faults
+import lab
+from faults import DEADLINE, settled_primary, traffic
+
+LAB_SETTINGS = {"PGHA_LAB_NODE_COUNT": "3", "PGHA_LAB_SYNC_STANDBYS": "1"}
+
+
+def no_split_brain(report):
+    assert report["sweeps"] > 0
+    assert not report["violations"], f"two writable primaries seen: {report['violations'][:5]}"
+    print(f"\n{report}")
+
+
+def assert_synchronous(primary):
+    """The agent's setting on the primary: ANY k over the other members, each quoted; all of them in the
+    quorum as PostgreSQL reports it."""
+    k, others = lab.sync_standbys(), sorted(n for n in lab.NODES if n != primary)
+    names = lab.synchronous_standby_names(primary)
+    assert names is not None, f"synchronous_standby_names on {primary}: " \
+        f"{lab.query(primary, 'SHOW synchronous_standby_names')!r}, wanted ANY {k} (...)"
+    assert names[0] == k and sorted(names[1]) == others, f"{names}, wanted ANY {k} {others}"
+    lab.wait_for(f"{', '.join(others)} in the quorum of {primary}", 30,
+                 lambda: all(lab.sync_state(primary, n) == "quorum" for n in others))
+
+
+def test_1_kill_primary_postmaster(cluster):
+    assert_synchronous(settled_primary())
+    report = faults.kill_primary()
+    no_split_brain(report)
+    assert report["after"] == report["new"]
+    assert report["lost"] == 0, f"{report['lost']} acknowledged rows lost"
+    assert_synchronous(report["after"])
+
+
+def test_2_primary_link_cut_with_a_writer_beside_it(cluster):
+    report = faults.cut_primary_link(node_writer=True)
+    print(f"\nthe isolated primary {report['before']} acknowledged {report['node_acked_after_fault']} commits "
+          f"of the writer beside it after the cut ({report['node_uncertain']} uncertain)")
+    no_split_brain(report)
+    assert report["node_acked"] > 0, "the writer beside the primary acknowledged nothing at all"
+    assert report["after"] == report["new"]
+    # Covers the isolated primary: whatever it acknowledged after the cut must be on the new primary.
+    assert report["lost"] == 0, f"{report['lost']} acknowledged rows lost"
+
+
+def test_3_kill_standby_postmaster(cluster):
+    report = {"scenario": "kill -9 standby postmaster, synchronous"}
+    with traffic(report) as primary:
+        standby = next(n for n in lab.NODES if n != primary)
+        pid = lab.wait_for(f"{standby}'s postmaster", DEADLINE, lambda: lab.running_postmaster(standby))
+        os.kill(pid, 9)
+        lab.wait_for(f"{standby} gone from {primary}'s senders", 30, lambda: standby not in lab.streaming_to(primary))
+        gone = time.monotonic()
+        lab.wait_for(f"{standby} streaming again", DEADLINE, lambda: standby in lab.streaming_to(primary))
+        report["window"] = (gone, time.monotonic())
+        report["down_s"] = round(report["window"][1] - gone, 1)
+        lab.wait_for(f"{standby} in the quorum again", 30, lambda: lab.sync_state(primary, standby) == "quorum")
+    no_split_brain(report)
+    assert report["after"] == primary, "a standby failure does not move the primary"
+    assert report["acked_in_window"] > 0, f"no write acknowledged in the {report['down_s']} s {standby} was down"
+    assert report["lost"] == 0, f"{report['lost']} acknowledged rows lost"
+    assert lab.sync_state(primary, standby) == "quorum"
+
+
+def test_4_switchover(cluster):
+    report = faults.switchover()
+    no_split_brain(report)
+    assert report["after"] == report["new"]
+    assert report["lost"] == 0, f"{report['lost']} acknowledged rows lost"
+    assert not report["rewound"], f"{report['before']} needed pg_rewind to rejoin after a clean switchover"
+    assert_synchronous(report["after"])
