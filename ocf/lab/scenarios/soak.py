@@ -58,11 +58,11 @@ def main():
                     error = None
                 except Exception as e:  # noqa: BLE001 - a failed run is counted, the soak goes on
                     report, error = {}, e
+                    traceback.print_exc(limit=3, file=sys.stdout)
                 duration = time.monotonic() - started
                 note = ""
                 if error is not None:
                     note = f"{type(error).__name__}: {str(error).splitlines()[0][:160] if str(error) else ''}"
-                    traceback.print_exc(limit=3, file=sys.stdout)
                 elif "node_acked_after_fault" in report:
                     note = (f"{report['before']}->{report['new']}; the isolated primary acked "
                             f"{report['node_acked_after_fault']} after the cut, uncertain {report['node_uncertain']}")
