@@ -8,7 +8,7 @@ import time
 
 import faults
 import lab
-from faults import DEADLINE, settled_primary, traffic
+from faults import DEADLINE, elapsed, settled_primary, traffic
 
 LAB_SETTINGS = {"PGHA_LAB_NODE_COUNT": "3", "PGHA_LAB_SYNC_STANDBYS": "1"}
 
@@ -76,4 +76,43 @@ def test_4_switchover(cluster):
     assert report["after"] == report["new"]
     assert report["lost"] == 0, f"{report['lost']} acknowledged rows lost"
     assert not report["rewound"], f"{report['before']} needed pg_rewind to rejoin after a clean switchover"
+    assert_synchronous(report["after"])
+
+
+def test_5_no_quorum_waits_for_the_old_primary(cluster):
+    """A standby stopped (banned), then the primary killed: the one standby left cannot show that it holds
+    every acknowledged commit (with ANY 1 of two, a commit may be on the other one only), so its promotion
+    is refused and the cluster waits until the old primary, fenced and booted again, publishes its
+    position too; then the more advanced of the two is promoted and nothing acknowledged is lost."""
+    report = {"scenario": "standby stopped, then kill -9 of the primary, synchronous"}
+    with traffic(report) as old:
+        stopped, survivor = [n for n in lab.NODES if n != old]
+        log = f"{lab.STATE}/{survivor}/log/pacemaker/pacemaker.log"
+        lab.crm("crm_resource", "--ban", "--resource", "pgsql-ha", "--node", stopped)
+        try:
+            lab.wait_for(f"{stopped} stopped", DEADLINE, lambda: lab.running_postmaster(stopped) is None)
+            lab.wait_for(f"{survivor} alone in the quorum of {old}", 30,
+                         lambda: lab.streaming_to(old) == [survivor])
+            log_start = os.path.getsize(log)
+            os.kill(lab.postmaster_pid(old), 9)
+            report["t0"] = time.monotonic()
+
+            def refused():
+                with open(log, errors="replace") as f:
+                    f.seek(log_start)
+                    return "must not promote: synchronous mode" in f.read()
+
+            lab.wait_for(f"{survivor} refusing its promotion for want of quorum", DEADLINE, refused)
+            report["refused_s"] = elapsed(report)
+            assert lab.writable_nodes() == [], "a node was writable while the quorum rule refused"
+            new = lab.wait_for("a writable primary once the old one is back", DEADLINE * 2,
+                               lambda: (lambda w: w[0] if len(w) == 1 else None)(lab.writable_nodes()))
+            report["writable_s"] = elapsed(report)
+            report["new"] = new
+            other = survivor if new == old else old
+            lab.wait_for(f"{other} streaming from {new}", DEADLINE * 2, lambda: other in lab.streaming_to(new))
+        finally:
+            lab.crm("crm_resource", "--clear", "--resource", "pgsql-ha")
+    no_split_brain(report)
+    assert report["lost"] == 0, f"{report['lost']} acknowledged rows lost"
     assert_synchronous(report["after"])
