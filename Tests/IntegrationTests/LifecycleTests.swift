@@ -69,3 +69,33 @@ import Testing
         #expect(try node.pgha("stop", user: "postgres").code == 0)
     }
 }
+
+/// Paths that reach pg_ctl's shell: configuration apart from the data (Debian's layout), and a data
+/// directory whose name has a space, a quote and non-ASCII letters.
+@Suite(.serialized) struct ShellPathTests {
+    @Test("a data directory named 'data dir \\'é' apart from its configuration: start, promote, monitor, stop")
+    func pathWithSpaceQuoteAndAccent() throws {
+        let build = try #require(PostgresBuild.available.first { $0.major == 15 })
+        let workspace = try Workspace()
+        let node = try workspace.node("n1", build)
+        try node.initialize()
+        let datadir = node.root + "/data dir 'é"
+        let confdir = node.root + "/conf"
+        try FileManager.default.moveItem(atPath: node.datadir, toPath: datadir)
+        try run("/usr/bin/install", ["-d", "-o", "postgres", "-g", "postgres", "-m", "0700", confdir])
+        for file in ["postgresql.conf", "pg_hba.conf", "pg_ident.conf"] {
+            try FileManager.default.moveItem(atPath: datadir + "/" + file, toPath: confdir + "/" + file)
+        }
+        let environment = ["OCF_RESKEY_pgdata": confdir, "OCF_RESKEY_datadir": datadir]
+        defer { _ = try? run(build.bindir + "/pg_ctl", ["stop", "-D", datadir, "-m", "immediate"], user: "postgres") }
+        let started = try node.pgha("start", environment)
+        #expect(started.code == 0, "start: \(started.log)\n\(node.serverLog)")
+        #expect(try node.sql("SHOW data_directory") == datadir)
+        #expect(try node.pgha("monitor", environment).code == 0)
+        #expect(try node.pgha("promote", environment).code == 0)
+        #expect(try node.pgha("monitor", environment).code == 8)
+        #expect(try node.pgha("validate-all", environment).code == 0)
+        #expect(try node.pgha("stop", environment).code == 0)
+        #expect(try node.pgha("monitor", environment).code == 7)
+    }
+}

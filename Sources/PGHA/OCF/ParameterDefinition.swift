@@ -56,7 +56,8 @@ public struct ParameterDefinition: Sendable {
               shortdesc: "Extra options for the postgres server",
               longdesc: """
                   Passed to pg_ctl as -o at start, e.g. "-c config_file=/etc/postgresql/15/main/postgresql.conf". \
-                  Leave empty unless the instance needs options that its configuration files cannot hold.
+                  Leave empty unless the instance needs options that its configuration files cannot hold. \
+                  pg_ctl hands them to a shell: only letters, digits, spaces and -_=./,:@+% are accepted.
                   """),
         .init(name: "logfile", kind: .string, required: false, defaultValue: "/dev/null",
               shortdesc: "File for the server's output before its logging starts",

@@ -53,6 +53,16 @@ public struct Parameters: Sendable, Equatable {
         guard !systemUser.isEmpty else { throw .missingParameter("system_user") }
         startOptions = value("start_opts")
         logfile = value("logfile")
+        for (name, path) in [("pgdata", pgdata), ("datadir", datadir), ("logfile", logfile)] {
+            if let c = ShellExposure.unsafeInQuotes(path) {
+                throw .invalidParameter(name: name, value: path,
+                                        why: "\(ShellExposure.describe(c)) is not allowed: pg_ctl passes this path through a shell")
+            }
+        }
+        if let c = ShellExposure.unsafeOption(startOptions) {
+            throw .invalidParameter(name: "start_opts", value: startOptions,
+                                    why: "\(ShellExposure.describe(c)) is not allowed: pg_ctl -o hands these options to a shell (use letters, digits, spaces and -_=./,:@+%)")
+        }
         guard let lag = Int64(value("maxlag")), lag >= 0 else {
             throw .invalidParameter(name: "maxlag", value: value("maxlag"), why: "must be a number of bytes >= 0")
         }

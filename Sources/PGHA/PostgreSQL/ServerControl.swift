@@ -14,7 +14,8 @@ public struct ServerControl: Sendable {
     /// Starts the server and returns once it accepts connections (a hot standby) or `timeout` passes.
     public func start(timeoutSeconds: Int) throws(AgentError) {
         var options = "-c port=\(port)"
-        if datadir != pgdata { options += " -c data_directory=\(datadir)" }
+        // The -o options reach a shell bare: the path is quoted for it (spaces, non-ASCII names).
+        if datadir != pgdata { options += " -c " + ShellExposure.quote("data_directory=" + datadir) }
         if !startOptions.isEmpty { options += " " + startOptions }
         do {
             try ChildProcess.check(pgCtl, ["start", "-D", pgdata, "-w", "-t", String(timeoutSeconds), "-l", logfile,
