@@ -4,6 +4,7 @@ instances), N calls each. Prints median wall ms, CPU ms (user+sys of the agent a
 child processes per call. A benchmark prints figures; nothing here passes or fails on time.
 
 usage: ocf/bench/monitor.py /path/to/pgha [N]     (run as root; the agent must be readable by postgres)
+       PGHA_BENCH_SYNC_STANDBYS=1 ocf/bench/monitor.py ...   the same with sync_standbys=1 (ANY 1)
 """
 import os
 import resource
@@ -50,7 +51,8 @@ def env(node, hosts):
             "HA_RSCTMP": node["state"], "OCF_RESKEY_pgdata": node["data"], "OCF_RESKEY_bindir": BINDIR,
             "OCF_RESKEY_pghost": node["socket"], "OCF_RESKEY_pgport": str(node["port"]),
             "OCF_RESKEY_node_hosts": hosts, "OCF_RESKEY_CRM_meta_on_node": node["name"],
-            "OCF_RESKEY_CRM_meta_interval": "15000", "OCF_RESKEY_CRM_meta_timeout": "10000"}
+            "OCF_RESKEY_CRM_meta_interval": "15000", "OCF_RESKEY_CRM_meta_timeout": "10000",
+            "OCF_RESKEY_sync_standbys": os.environ.get("PGHA_BENCH_SYNC_STANDBYS", "0")}
 
 
 def pgha(agent, node, hosts, action, extra=None):
