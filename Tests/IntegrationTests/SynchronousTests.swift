@@ -89,6 +89,18 @@ import Testing
         #expect(try !Self.insertWaits(b, 6), "asynchronous: no wait without a standby")
     }
 
+    @Test("sync_standbys=1 with no other member known: promote refuses rather than acknowledge alone",
+          arguments: PostgresBuild.available.prefix(1))
+    func noMembersNoPromotion(build: PostgresBuild) throws {
+        let workspace = try Workspace()
+        let (_, b) = try workspace.primaryAndStandby(build)
+        // No notification reached n2 and no cluster answers crm_node: it knows no other member.
+        let promoted = try b.pgha("promote", ["OCF_RESKEY_sync_standbys": "1"])
+        #expect(promoted.code == 1, "\(promoted.log)")
+        #expect(promoted.log.contains("sync_standbys=1 cannot be met by the known members [n2]"), "\(promoted.log)")
+        #expect(try b.sql("SELECT pg_is_in_recovery()") == "t", "n2 is still a standby")
+    }
+
     @Test("an admin's own synchronous_standby_names is left alone with sync_standbys=0",
           arguments: PostgresBuild.available.prefix(1))
     func adminSettingKept(build: PostgresBuild) throws {

@@ -20,11 +20,20 @@ func promote(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
     }
 
     // Synchronous mode: the setting is in force before the first write is possible, so that no commit is
-    // ever acknowledged by this node alone.
-    if let wanted = try keepSynchronousStandbys(resource, members: memberNodes(context: context, adding: [resource.node]),
-                                                session: try resource.connect(), context: context),
-       !waitForSynchronousSetting(wanted, resource: resource) {
-        throw .unexpectedState("synchronous_standby_names = '\(wanted)' is not in force after a reload: not promoting")
+    // ever acknowledged by this node alone. A setting that cannot be written (no other member known) would
+    // leave a primary that acknowledges alone: no promotion then.
+    if resource.parameters.syncStandbys > 0 {
+        let members = memberNodes(context: context, adding: [resource.node])
+        guard let wanted = try keepSynchronousStandbys(resource, members: members, session: try resource.connect(),
+                                                       context: context) else {
+            throw .refused("sync_standbys=\(resource.parameters.syncStandbys) cannot be met by the known members [\(members.joined(separator: " "))]: not promoting")
+        }
+        guard waitForSynchronousSetting(wanted, resource: resource) else {
+            throw .unexpectedState("synchronous_standby_names = '\(wanted)' is not in force after a reload: not promoting")
+        }
+    } else {
+        try keepSynchronousStandbys(resource, members: memberNodes(context: context, adding: [resource.node]),
+                                    session: try resource.connect(), context: context)
     }
 
     try resource.control.promote(timeoutSeconds: context.budget(default: 30))

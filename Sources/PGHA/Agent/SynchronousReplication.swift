@@ -44,36 +44,35 @@ func keepSynchronousStandbys(_ resource: Resource, members: [String], session: S
     let current = ConfigFile.value(of: "synchronous_standby_names", in: fileText)
     let change = synchronousSettingChange(syncStandbys: resource.parameters.syncStandbys, node: resource.node,
                                           members: members, current: current)
-    let value: String?
+    let wanted: SynchronousStandbyNames?
     switch change {
     case .keep:
-        return current.flatMap { SynchronousStandbyNames(setting: $0) }
-            .flatMap { resource.parameters.syncStandbys > 0 ? $0 : nil }
+        return resource.parameters.syncStandbys > 0 ? current.flatMap { SynchronousStandbyNames(setting: $0) } : nil
     case .unsatisfiable(let others):
         context.log.error("sync_standbys=\(resource.parameters.syncStandbys) but the other members are [\(others.joined(separator: " "))]: synchronous_standby_names left as it is")
         return nil
-    case .set(let wanted):
-        value = wanted.setting
+    case .set(let names):
+        wanted = names
     case .reset:
-        value = nil
+        wanted = nil
     }
     if let session {
-        if let value {
-            try session.query("ALTER SYSTEM SET synchronous_standby_names = \(try session.literal(value))")
+        if let wanted {
+            try session.query("ALTER SYSTEM SET synchronous_standby_names = \(try session.literal(wanted.setting))")
         } else {
             try session.query("ALTER SYSTEM RESET synchronous_standby_names")
         }
         try session.query("SELECT pg_reload_conf()")
     } else {
-        try FileSystem.writeAtomically(path, ConfigFile.rewrite(fileText, setting: [("synchronous_standby_names", value)]),
+        try FileSystem.writeAtomically(path, ConfigFile.rewrite(fileText, setting: [("synchronous_standby_names", wanted?.setting)]),
                                        owner: resource.user)
     }
-    if let value {
-        context.log.info("synchronous_standby_names = '\(value)' (was '\(current ?? "")'): commits wait for \(resource.parameters.syncStandbys) of the other members")
+    if let wanted {
+        context.log.info("synchronous_standby_names = '\(wanted)' (was '\(current ?? "")'): commits wait for \(wanted.count) of the other members")
     } else {
         context.log.info("synchronous_standby_names '\(current ?? "")' removed: sync_standbys=0, replication is asynchronous")
     }
-    return value.flatMap { SynchronousStandbyNames(setting: $0) }
+    return wanted
 }
 
 /// After a reload the postmaster forks new backends with the new value only once it has handled the
