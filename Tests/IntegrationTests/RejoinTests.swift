@@ -101,4 +101,40 @@ import Testing
         #expect(eventually { (try? b.sql("SELECT application_name || ':' || state FROM pg_stat_replication")) == "n1:streaming" })
         #expect(eventually { (try? a.sql("SELECT count(*) FROM t")) == "1" }, "n1's diverged rows are gone")
     }
+
+    @Test("a crashed primary demoted before the new primary is known replays its own WAL; start then rewinds it",
+          arguments: PostgresBuild.available)
+    func crashedThenDemotedBlind(build: PostgresBuild) throws {
+        let workspace = try Workspace()
+        let (a, b) = try Self.pair(workspace, build)
+        try Self.failOver(a, b)
+        try a.sql("INSERT INTO t SELECT generate_series(100, 1100)")
+        try Self.crash(a)
+        // As after a reboot by fencing: HA_RSCTMP is empty, and Pacemaker demotes the crashed primary
+        // before the new primary is known. It starts as a standby of nobody and replays its own WAL, so its
+        // control file no longer says it was a primary.
+        for file in try FileManager.default.contentsOfDirectory(atPath: a.stateDirectory) {
+            try FileManager.default.removeItem(atPath: a.stateDirectory + "/" + file)
+        }
+        let demoted = try a.pgha("demote")
+        try #require(demoted.code == 0, "demote: \(demoted.log)\n\(a.serverLog)")
+        try #require(try a.pgha("stop").code == 0)
+        let promoted = notification("post", "promote", promote: ["n2"], unpromoted: ["n1"], active: ["n1", "n2"])
+        try #require(try a.pgha("notify", promoted).code == 0)
+
+        let refused = try a.pgha("start")
+        #expect(refused.code == 1, "\(refused.log)")
+        #expect(refused.log.contains("ocf-exit-reason:replayed past n2's fork point"), "\(refused.log)")
+        #expect(refused.log.contains("set rewind=true"), "\(refused.log)")
+        #expect(try a.pgha("monitor").code == 7, "left stopped")
+
+        a.parameters["rewind"] = "true"
+        let rewound = try a.pgha("start")
+        try #require(rewound.code == 0, "start with rewind: \(rewound.log)\n\(a.serverLog)")
+        #expect(rewound.log.contains("pg_rewind from n2 done"), "\(rewound.log)")
+        #expect(eventually { (try? b.sql("SELECT application_name || ':' || state FROM pg_stat_replication")) == "n1:streaming" },
+                "n1 streams from n2 after the rewind: \(a.serverLog)")
+        #expect(eventually { (try? a.sql("SELECT string_agg(i::text, ',' ORDER BY i) FROM t")) == "1,2" },
+                "n1 has n2's rows and none of its own diverged ones")
+    }
 }

@@ -92,6 +92,15 @@ struct ControlDataTests {
         #expect(data.minRecoveryEnd == LSN("0/5000120"))
         #expect(data.minRecoveryEndTimeline == 3)
         #expect(data.checkpointTimeline == 2)
+        #expect(data.minimumRecoveryPoint == WALPosition(timeline: 3, lsn: LSN("0/5000120")!))
+    }
+
+    @Test("a primary's control file has no minimum recovery point (0/0 on timeline 0)")
+    func noMinimumRecoveryPoint() {
+        let primary = ControlData(output: controlData(state: "in production"))
+        #expect(primary.minRecoveryEnd == LSN("0/0"))
+        #expect(primary.minimumRecoveryPoint == nil)
+        #expect(ControlData(output: "").minimumRecoveryPoint == nil)
     }
 
     @Test("a running or crashed standby: in archive recovery")

@@ -125,3 +125,29 @@ func rejoinDivergedStandby(_ resource: Resource, marker: DivergenceMarker, prima
     try rewind(resource, primary: primary, context: context)
     DivergenceMarker.clear(context: context)
 }
+
+/// A standby whose replay went past the point where the primary's history leaves its timeline: a crashed
+/// primary that demote started as a standby before the new primary was known (its local WAL replayed, so its
+/// control file no longer says it was a primary), or a standby that followed the old primary to its end.
+/// PostgreSQL would stop it at once ("requested timeline ... does not contain minimum recovery point"): it
+/// is rewound, or refused with the facts. Its control file's minimum recovery point tells, no WAL is read.
+/// A primary that does not answer leaves the decision to PostgreSQL and notify: the start is not refused.
+func rejoinStandbyReplayedPastFork(_ resource: Resource, recoveryPoint: WALPosition, primary: String,
+                                   context: ActionContext) throws(AgentError) {
+    let primaryTimeline: UInt32, primaryLSN: LSN, history: TimelineHistory
+    do {
+        (primaryTimeline, primaryLSN, history) = try primaryHistory(resource, primary: primary)
+    } catch {
+        context.log.warning("cannot read \(primary)'s timeline history (\(error.reason)): minimum recovery point \(recoveryPoint) not checked")
+        return
+    }
+    let verdict = divergence(local: recoveryPoint, primaryTimeline: primaryTimeline, primaryLSN: primaryLSN,
+                             history: history)
+    guard case .diverged(let fork) = verdict else { return }
+    let facts = "minimum recovery point \(recoveryPoint), primary \(primary) timeline \(primaryTimeline) lsn \(primaryLSN), fork point \(fork.map { "\($0)" } ?? "none")"
+    guard resource.parameters.rewind else {
+        throw .refused("replayed past \(primary)'s fork point (\(facts)): set rewind=true or rebuild this node with pg_basebackup")
+    }
+    context.log.warning("replayed past \(primary)'s fork point (\(facts)): rewinding")
+    try rewind(resource, primary: primary, context: context)
+}

@@ -43,6 +43,8 @@ func checkAndStartAsStandby(_ resource: Resource, context: ActionContext) throws
             try rejoinFormerPrimary(resource, control: control, primary: primary, context: context)
         } else if let marker = DivergenceMarker.read(context: context), marker.checkpoint == control.checkpointLocation {
             try rejoinDivergedStandby(resource, marker: marker, primary: primary, context: context)
+        } else if let point = control.minimumRecoveryPoint {
+            try rejoinStandbyReplayedPastFork(resource, recoveryPoint: point, primary: primary, context: context)
         }
     }
     // A primary that crashed (its control file says "in production") also starts as a standby: its crash

@@ -25,6 +25,13 @@ public struct ControlData: Equatable, Sendable {
     public var minRecoveryEnd: LSN?
     public var minRecoveryEndTimeline: UInt32?
 
+    /// The point a standby's replay must reach again before it may open: PostgreSQL refuses to start one
+    /// whose next timeline does not contain it. nil for a primary's control file (0/0).
+    public var minimumRecoveryPoint: WALPosition? {
+        guard let lsn = minRecoveryEnd, lsn.value > 0, let timeline = minRecoveryEndTimeline, timeline > 0 else { return nil }
+        return WALPosition(timeline: timeline, lsn: lsn)
+    }
+
     /// Parses `pg_controldata` output (run with LC_ALL=C).
     public init(output: String) {
         var fields: [String: String] = [:]
