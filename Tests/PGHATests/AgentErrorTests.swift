@@ -12,6 +12,7 @@ struct AgentErrorTests {
         (.notPermitted("not root"), 4),
         (.binaryMissing("/usr/lib/postgresql/15/bin/pg_ctl"), 5),
         (.pgdataMissing("/var/lib/postgresql/15/main"), 5),
+        (.noData(path: "/var/lib/postgresql/15/main", empty: true), 5),
         (.notADataDirectory("/tmp"), 6),
         (.versionMismatch(data: 15, binaries: 16), 6),
         (.unsupportedVersion(96), 5),
@@ -57,6 +58,9 @@ struct AgentErrorTests {
         #expect(AgentError.unknownAction("frob").reason.contains("'frob'"))
         #expect(AgentError.unknownSystemUser("pgx").reason.contains("'pgx'"))
         #expect(AgentError.pgdataMissing("/srv/pg").reason.contains("/srv/pg"))
+        #expect(AgentError.noData(path: "/srv/pg", empty: false).reason
+            == "data directory '/srv/pg' does not exist: set bootstrap=true to clone it from the primary at start, or create it with pg_basebackup")
+        #expect(AgentError.noData(path: "/srv/pg", empty: true).reason.hasPrefix("data directory '/srv/pg' is empty: set bootstrap=true"))
         #expect(AgentError.binaryMissing("/opt/bin/pg_ctl").reason.contains("/opt/bin/pg_ctl"))
         #expect(AgentError.invalidParameter(name: "pgport", value: "x", why: "must be a port number").reason
             == "parameter 'pgport'='x': must be a port number")

@@ -63,13 +63,20 @@ struct DispatchTests {
                                        "OCF_RESKEY_system_user": "pgha-no-such-user-4711"]) == 6)
     }
 
-    @Test("validate-all with a directory that is no data directory: not configured (6)")
+    @Test("validate-all with a directory holding other files than PostgreSQL's: not configured (6); empty: not installed (5), valid with bootstrap=true")
     func validateNotADataDirectory() throws {
         var template = Array("/tmp/pgha-dispatch-XXXXXX".utf8CString)
         let directory = try #require(template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
             .map { String(cString: $0) })
         defer { rmdir(directory) }
-        #expect(run(["validate-all"], ["OCF_RESKEY_pgdata": directory, "OCF_RESKEY_system_user": "root"]) == 6)
+        let environment = ["OCF_RESKEY_pgdata": directory, "OCF_RESKEY_system_user": "root"]
+        #expect(run(["validate-all"], environment) == 5)
+        #expect(run(["validate-all"], environment.merging(["OCF_RESKEY_bootstrap": "true"]) { $1 }) == 0)
+        let file = directory + "/notes.txt"
+        #expect(creat(file, 0o600) >= 0)
+        defer { unlink(file) }
+        #expect(run(["validate-all"], environment) == 6)
+        #expect(run(["validate-all"], environment.merging(["OCF_RESKEY_bootstrap": "true"]) { $1 }) == 6)
     }
 
     @Test("a probe with pgdata missing: not running (7)")

@@ -63,7 +63,7 @@ struct MetaDataTests {
     func parameterList() {
         #expect(ParameterDefinition.all.map(\.name) == [
             "pgdata", "datadir", "bindir", "pghost", "pgport", "system_user", "start_opts", "logfile", "maxlag",
-            "node_hosts", "replication_options", "rewind", "sync_standbys",
+            "node_hosts", "replication_options", "rewind", "bootstrap", "sync_standbys",
         ])
         #expect(ParameterDefinition.all.filter(\.required).map(\.name) == ["pgdata"])
         #expect(occurrences(of: "<parameter name=", in: xml) == ParameterDefinition.all.count)

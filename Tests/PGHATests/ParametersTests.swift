@@ -25,6 +25,8 @@ struct ParametersTests {
         #expect(p.logfile == "/dev/null")
         #expect(p.maxlag == 0)
         #expect(p.syncStandbys == 0)
+        #expect(!p.rewind)
+        #expect(!p.bootstrap)
         #expect(p.nodeHosts.isEmpty)
         #expect(p.replicationOptions.isEmpty)
     }
@@ -47,9 +49,11 @@ struct ParametersTests {
             "bindir": "/usr/local/pgsql/bin", "pghost": "/tmp", "pgport": "5433", "system_user": "pg",
             "start_opts": "-c config_file=/x", "logfile": "/tmp/pg.log", "maxlag": "1048576",
             "node_hosts": "n1=10.0.0.1", "replication_options": "user=replicator sslmode=prefer",
-            "sync_standbys": "2",
+            "sync_standbys": "2", "rewind": "yes", "bootstrap": "true",
         ]))
         #expect(p.syncStandbys == 2)
+        #expect(p.rewind)
+        #expect(p.bootstrap)
         #expect(p.pgdata == "/etc/postgresql/15/main")
         #expect(p.datadir == "/var/lib/postgresql/15/main")
         #expect(p.bindir == "/usr/local/pgsql/bin")
@@ -109,6 +113,14 @@ struct ParametersTests {
                                                     why: "must be a number of bytes >= 0")) {
             try Parameters(environment: parameters(["pgdata": pgdata, "maxlag": maxlag]))
         }
+    }
+
+    @Test("bootstrap and rewind take true or false only", arguments: ["bootstrap", "rewind"])
+    func booleans(name: String) throws {
+        #expect(throws: AgentError.invalidParameter(name: name, value: "maybe", why: "must be true or false")) {
+            try Parameters(environment: parameters(["pgdata": pgdata, name: "maybe"]))
+        }
+        #expect(try Parameters(environment: parameters(["pgdata": pgdata, name: "off"])) == Parameters(environment: parameters(["pgdata": pgdata])))
     }
 
     @Test("a negative or unreadable sync_standbys is rejected", arguments: ["-1", "1.5", "one", "2 "])

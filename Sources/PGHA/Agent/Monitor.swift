@@ -7,6 +7,11 @@ func monitor(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
     let resource: Resource
     do {
         resource = try Resource.resolve(environment: context.environment, checks: .dataDirectory)
+    } catch .noData(let path, let empty) where (try? Parameters(environment: context.environment))?.bootstrap == true {
+        // Start clones it: "not running" lets Pacemaker recover the node through start, where "not
+        // installed" would ban it from the node for good.
+        context.log.info("data directory \(path) \(empty ? "is empty" : "is missing"): not running, start clones it (bootstrap=true)")
+        return .notRunning
     } catch {
         // A probe runs on every node, also on those without PostgreSQL or its data: "not running" is the
         // honest answer there, and an error would make Pacemaker believe the resource is broken.

@@ -47,23 +47,36 @@ func primaryHistory(_ resource: Resource, primary: String) throws(AgentError) ->
 
 /// A connection string to `primary` for the agent's own use (history, rewind), with the admin's options.
 func primarySourceConninfo(_ resource: Resource, primary: String, extra: [(String, String)] = []) -> String {
-    let address = resource.parameters.address(of: primary)
+    primarySourceConninfo(resource.parameters, primary: primary, extra: extra)
+}
+
+func primarySourceConninfo(_ parameters: Parameters, primary: String, extra: [(String, String)] = []) -> String {
+    let address = parameters.address(of: primary)
     return Conninfo.build([("host", address.host), ("port", String(address.port)), ("dbname", "postgres"),
                            ("application_name", "pgha"), ("connect_timeout", "10")]
-                          + resource.parameters.replicationOptions + extra)
+                          + parameters.replicationOptions + extra)
 }
 
 /// pg_rewind from the primary. The primary checkpoints first: pg_rewind reads the source's timeline from its
 /// control file, which still names the old timeline until the first checkpoint after promotion.
+/// With bootstrap=true, a rewind that fails (the WAL it needs is gone, the source refused it) is followed
+/// by a clone from the primary.
 func rewind(_ resource: Resource, primary: String, context: ActionContext) throws(AgentError) {
     let source = primarySourceConninfo(resource, primary: primary)
-    try Session(conninfo: source, as: resource.user).query("CHECKPOINT")
-    let output = try ChildProcess.check(resource.bindir + "/pg_rewind",
-                                        ["--target-pgdata", resource.parameters.datadir, "--source-server", source],
-                                        as: resource.user, workingDirectory: resource.parameters.datadir,
-                                        timeoutSeconds: context.budget(default: 60))
-    let summary = output.split(separator: "\n").last.map(String.init) ?? ""
-    context.log.info("pg_rewind from \(primary) done: \(summary)")
+    do {
+        try Session(conninfo: source, as: resource.user).query("CHECKPOINT")
+        let output = try ChildProcess.check(resource.bindir + "/pg_rewind",
+                                            ["--target-pgdata", resource.parameters.datadir, "--source-server", source],
+                                            as: resource.user, workingDirectory: resource.parameters.datadir,
+                                            timeoutSeconds: context.budget(default: 60))
+        let summary = output.split(separator: "\n").last.map(String.init) ?? ""
+        context.log.info("pg_rewind from \(primary) done: \(summary)")
+    } catch {
+        guard resource.parameters.bootstrap else { throw error }
+        context.log.warning("pg_rewind from \(primary) failed (\(error.reason)): cloning the data directory again (bootstrap=true)")
+        let clone = try cloneSource(resource.parameters, user: resource.user, node: resource.node, context: context)
+        try cloneDataDirectory(resource.parameters, user: resource.user, source: clone, context: context)
+    }
 }
 
 /// The promoted node as Pacemaker sees it now, else as the last notification named it, once it is confirmed

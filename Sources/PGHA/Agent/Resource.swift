@@ -43,11 +43,18 @@ public struct Resource: Sendable {
         let parameters = try Parameters(environment: environment)
         let user = try SystemUser(name: parameters.systemUser)
         let dataDirectory = DataDirectory(path: parameters.datadir)
-        guard dataDirectory.exists else { throw .pgdataMissing(parameters.datadir) }
+        guard dataDirectory.exists else { throw .noData(path: parameters.datadir, empty: false) }
         if parameters.pgdata != parameters.datadir, !FileSystem.isDirectory(parameters.pgdata) {
             throw .pgdataMissing(parameters.pgdata)
         }
-        guard let version = dataDirectory.version else { throw .notADataDirectory(parameters.datadir) }
+        guard let version = dataDirectory.version else {
+            // Read only on this failure path: the steady state never lists the directory.
+            switch dataDirectory.contents {
+            case .data, .foreign: throw .notADataDirectory(parameters.datadir)
+            case .missing: throw .noData(path: parameters.datadir, empty: false)
+            case .empty, .cloneInterrupted, .cloneFinished: throw .noData(path: parameters.datadir, empty: true)
+            }
+        }
         guard version.isSupported else { throw .unsupportedVersion(version.major) }
         let bindir = parameters.bindir ?? defaultBindir(for: version)
         let resource = Resource(parameters: parameters, user: user, bindir: bindir, dataDirectory: dataDirectory,

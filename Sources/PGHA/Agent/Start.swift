@@ -2,7 +2,19 @@
 /// returns once it accepts connections in recovery. 0 on success; 1 when it cannot be started or came up
 /// as something else.
 func start(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
-    let resource = try Resource.resolve(environment: context.environment, checks: .binariesVersion)
+    let resource: Resource
+    do {
+        resource = try Resource.resolve(environment: context.environment, checks: .binariesVersion)
+    } catch .noData(let path, let empty) {
+        let parameters = try Parameters(environment: context.environment)
+        guard parameters.bootstrap else { throw .noData(path: path, empty: empty) }
+        let primary = try bootstrapDataDirectory(parameters, context: context)
+        // A clone just taken from the primary has nothing to compare with it: it starts as its standby.
+        let cloned = try Resource.resolve(environment: context.environment, checks: .binariesVersion)
+        try startAsStandby(cloned, context: context, promoted: primary)
+        setInitialPromotionScore(cloned, context: context)
+        return .success
+    }
     switch try instanceState(resource, context: context) {
     case .standby:
         context.log.info("instance already runs as a standby")

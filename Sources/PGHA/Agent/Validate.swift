@@ -6,7 +6,17 @@ import Glibc
 /// attributes are present, that the resource is a promotable clone with notify=true. Needs no running server.
 /// 0, or 2/5/6 with a reason.
 func validateAll(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
-    let resource = try Resource.resolve(environment: context.environment, checks: .binariesVersion)
+    let resource: Resource
+    do {
+        resource = try Resource.resolve(environment: context.environment, checks: .binariesVersion)
+    } catch .noData(let path, let empty) {
+        let parameters = try Parameters(environment: context.environment)
+        guard parameters.bootstrap else { throw .noData(path: path, empty: empty) }
+        _ = try SystemUser(name: parameters.systemUser)
+        try checkCloneMeta(context.environment, parameters: parameters)
+        context.log.info("data directory \(path) \(empty ? "is empty" : "is missing"): start clones it from the primary (bootstrap=true)")
+        return .success
+    }
     try checkCloneMeta(context.environment, parameters: resource.parameters)
     var info = stat()
     if stat(resource.parameters.datadir, &info) == 0, info.st_uid != resource.user.uid {

@@ -10,6 +10,8 @@ public enum AgentError: Error, Equatable, Sendable {
     case binaryMissing(String)
     case pgdataMissing(String)
     case notADataDirectory(String)
+    /// The data directory is missing or empty and bootstrap is off.
+    case noData(path: String, empty: Bool)
     case versionMismatch(data: Int, binaries: Int)
     case unsupportedVersion(Int)
     case notifyDisabled
@@ -30,7 +32,7 @@ public enum AgentError: Error, Equatable, Sendable {
              .versionMismatch, .notADataDirectory:
             return .errConfigured
         case .notPermitted: return .errPerm
-        case .binaryMissing, .pgdataMissing, .unsupportedVersion: return .errInstalled
+        case .binaryMissing, .pgdataMissing, .noData, .unsupportedVersion: return .errInstalled
         case .runningAsPrimary, .unexpectedState, .commandFailed, .timedOut, .query, .fileWrite, .refused:
             return .errGeneric
         }
@@ -48,6 +50,8 @@ public enum AgentError: Error, Equatable, Sendable {
         case .binaryMissing(let path): return "'\(path)' is missing or not executable (check bindir)"
         case .pgdataMissing(let path): return "data directory '\(path)' does not exist"
         case .notADataDirectory(let path): return "'\(path)' has no PG_VERSION: not a PostgreSQL data directory"
+        case .noData(let path, let empty):
+            return "data directory '\(path)' \(empty ? "is empty" : "does not exist"): set bootstrap=true to clone it from the primary at start, or create it with pg_basebackup"
         case .versionMismatch(let data, let binaries):
             return "data directory is PostgreSQL \(data) but bindir has PostgreSQL \(binaries) binaries"
         case .unsupportedVersion(let version): return "PostgreSQL \(version) is not supported (10 and later are)"

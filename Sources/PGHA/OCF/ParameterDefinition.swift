@@ -96,6 +96,18 @@ public struct ParameterDefinition: Sendable {
                   data checksums, and a replication_options user allowed to run pg_rewind) and the node rejoins \
                   as a standby; the writes only it had are discarded.
                   """),
+        .init(name: "bootstrap", kind: .boolean, required: false, defaultValue: "false",
+              shortdesc: "Clone a missing or empty data directory from the primary",
+              longdesc: """
+                  false: a node whose data directory is missing or empty cannot start (code 5), for the admin \
+                  to create it. true: monitor reports such a node as not running, and start clones it from \
+                  the current primary with pg_basebackup (as system_user, with replication_options, through \
+                  this node's slot), then starts it as a standby. The clone is written inside the data \
+                  directory and moved into place only once complete: a half-finished clone never starts. With \
+                  rewind=true, a diverged node whose pg_rewind fails is cloned again the same way. The start \
+                  timeout must cover copying the whole database. Files kept outside the data directory (the \
+                  configuration in pgdata when datadir differs) are not touched.
+                  """),
         .init(name: "sync_standbys", kind: .integer, required: false, defaultValue: "0",
               shortdesc: "Standbys that must flush a commit before it is acknowledged",
               longdesc: """

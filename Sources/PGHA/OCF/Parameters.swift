@@ -13,6 +13,8 @@ public struct Parameters: Sendable, Equatable {
     public var nodeHosts: [String: NodeAddress]
     public var replicationOptions: [(String, String)]
     public var rewind: Bool
+    /// Clone a missing or empty data directory from the primary at start (pg_basebackup).
+    public var bootstrap: Bool
     /// k of `ANY k (...)`: how many standbys must flush a commit before it is acknowledged; 0 is asynchronous.
     public var syncStandbys: Int
 
@@ -20,7 +22,8 @@ public struct Parameters: Sendable, Equatable {
         lhs.pgdata == rhs.pgdata && lhs.datadir == rhs.datadir && lhs.bindir == rhs.bindir
             && lhs.pghost == rhs.pghost && lhs.pgport == rhs.pgport && lhs.systemUser == rhs.systemUser
             && lhs.startOptions == rhs.startOptions && lhs.logfile == rhs.logfile && lhs.maxlag == rhs.maxlag
-            && lhs.nodeHosts == rhs.nodeHosts && lhs.rewind == rhs.rewind && lhs.syncStandbys == rhs.syncStandbys
+            && lhs.nodeHosts == rhs.nodeHosts && lhs.rewind == rhs.rewind && lhs.bootstrap == rhs.bootstrap
+            && lhs.syncStandbys == rhs.syncStandbys
             && lhs.replicationOptions.map { "\($0.0)=\($0.1)" } == rhs.replicationOptions.map { "\($0.0)=\($0.1)" }
     }
 
@@ -72,6 +75,10 @@ public struct Parameters: Sendable, Equatable {
             throw .invalidParameter(name: "rewind", value: value("rewind"), why: "must be true or false")
         }
         self.rewind = rewind
+        guard let bootstrap = Self.boolean(value("bootstrap")) else {
+            throw .invalidParameter(name: "bootstrap", value: value("bootstrap"), why: "must be true or false")
+        }
+        self.bootstrap = bootstrap
         guard let sync = Int(value("sync_standbys")), sync >= 0 else {
             throw .invalidParameter(name: "sync_standbys", value: value("sync_standbys"),
                                     why: "must be a whole number of standbys >= 0 (0: asynchronous)")

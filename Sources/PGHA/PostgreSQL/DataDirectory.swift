@@ -12,6 +12,24 @@ public struct DataDirectory: Sendable {
 
     public var exists: Bool { FileSystem.isDirectory(path) }
 
+    /// The names in the directory, nil when it cannot be read (missing, not a directory).
+    public var entries: [String]? {
+        guard let directory = opendir(path) else { return nil }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    public var contents: DataDirectoryContents {
+        DataDirectoryContents.classify(entries: exists ? entries : nil)
+    }
+
     /// The major version from PG_VERSION, nil when there is none.
     public var version: ServerVersion? {
         FileSystem.read(file("PG_VERSION")).flatMap { ServerVersion(pgVersionFile: $0) }

@@ -1,0 +1,124 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// bootstrap=true: a node without data (a new node, a replaced disk, a data directory removed by the admin)
+/// is cloned from the current primary at start, then started as any standby.
+///
+/// The clone never leaves something that looks startable half-done: pg_basebackup writes into
+/// `.pgha-clone-partial` inside the data directory, the old files (if any) go with PG_VERSION first, the
+/// finished clone is renamed `.pgha-clone`, and its entries are moved up with PG_VERSION last. A start that
+/// finds either directory knows which step was cut short (`DataDirectoryContents`).
+/// Returns the primary it cloned from.
+func bootstrapDataDirectory(_ parameters: Parameters, context: ActionContext) throws(AgentError) -> String {
+    let user = try SystemUser(name: parameters.systemUser)
+    let node = context.environment.nodeName
+    let source = try cloneSource(parameters, user: user, node: node, context: context)
+    context.log.info("data directory \(parameters.datadir) has no data: cloning it from \(source.primary) (PostgreSQL \(source.version), bootstrap=true)")
+    try cloneDataDirectory(parameters, user: user, source: source, context: context)
+    return source.primary
+}
+
+/// The primary a clone is taken from, with what the clone needs to know of it.
+struct CloneSource {
+    var primary: String
+    var version: ServerVersion
+    /// This node's slot on the primary, when it exists: pg_basebackup streams WAL through it, so the
+    /// primary keeps what the new standby will need next.
+    var slot: String?
+    var bindir: String
+}
+
+/// The promoted node (Pacemaker's view, else the last notification's), confirmed writable.
+func cloneSource(_ parameters: Parameters, user: SystemUser, node: String,
+                 context: ActionContext) throws(AgentError) -> CloneSource {
+    var candidate = Cluster().promotedNode(resource: context.environment.resourceName)
+    if candidate == nil, let saved = context.readState("promoted"), !saved.isEmpty { candidate = saved }
+    guard let primary = candidate, primary != node else {
+        throw .refused("no primary to clone the data directory from: bootstrap needs a running primary")
+    }
+    let slot = ReplicationSlot.name(for: node)
+    let row: [String?]
+    do {
+        let session = try Session(conninfo: primarySourceConninfo(parameters, primary: primary), as: user)
+        row = try session.query("""
+            SELECT pg_is_in_recovery(), current_setting('server_version_num'),
+                   EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1 AND slot_type = 'physical')
+            """, [slot]).first ?? []
+    } catch {
+        throw .refused("cannot clone from \(primary): \(error.reason)")
+    }
+    guard row.count == 3, row[0] == "f" else { throw .refused("cannot clone from \(primary): it is in recovery") }
+    guard let number = row[1].flatMap({ Int($0) }) else { throw .query("server_version_num of \(primary) unreadable") }
+    let version = ServerVersion(major: number >= 100_000 ? number / 10_000 : number / 100)
+    let bindir = parameters.bindir ?? Resource.defaultBindir(for: version)
+    guard ChildProcess.isExecutable(bindir + "/pg_basebackup") else { throw .binaryMissing(bindir + "/pg_basebackup") }
+    if row[2] != "t" { context.log.warning("\(primary) has no slot \(slot) yet: cloning without it") }
+    return CloneSource(primary: primary, version: version, slot: row[2] == "t" ? slot : nil, bindir: bindir)
+}
+
+/// Clones into the data directory, replacing what it holds (nothing, a cut-short clone, or a diverged
+/// node's files when pg_rewind could not bring it back).
+func cloneDataDirectory(_ parameters: Parameters, user: SystemUser, source: CloneSource,
+                        context: ActionContext) throws(AgentError) {
+    let directory = DataDirectory(path: parameters.datadir)
+    let partial = directory.file(DataDirectoryContents.partialClone)
+    let finished = directory.file(DataDirectoryContents.finishedClone)
+    if !directory.exists {
+        FileSystem.makeDirectories(FileSystem.parent(of: directory.path))
+        try makeOwnedDirectory(directory.path, user: user)
+    }
+    if directory.contents != .cloneFinished {
+        try removeEntries(of: directory, keeping: [], user: user, context: context, only: [DataDirectoryContents.partialClone])
+        try makeOwnedDirectory(partial, user: user)
+        var arguments = ["-D", partial, "-d", primarySourceConninfo(parameters, primary: source.primary),
+                         "-X", "stream", "-c", "fast", "-w"]
+        if let slot = source.slot { arguments += ["-S", slot] }
+        let started = Clock.now
+        // What is left of the start's time after the clone goes to starting the server (at least 20 s).
+        let budget = max(10, context.budget(default: 300) - 20)
+        try ChildProcess.check(source.bindir + "/pg_basebackup", arguments, as: user, timeoutSeconds: budget)
+        context.log.info("pg_basebackup from \(source.primary) done in \(Int((Clock.now - started).rounded())) s\(source.slot.map { " through slot \($0)" } ?? "")")
+        // The old files go only now that the new ones are complete; PG_VERSION first, so that what is left
+        // is never taken for a data directory.
+        try removeEntries(of: directory, keeping: [DataDirectoryContents.partialClone], user: user, context: context)
+        guard rename(partial, finished) == 0 else { throw .fileWrite(path: finished, errno: errno) }
+        FileSystem.syncDirectory(directory.path)
+    }
+    let moving = DataDirectory(path: finished).entries ?? []
+    for name in moving where name != "PG_VERSION" {
+        guard rename(finished + "/" + name, directory.file(name)) == 0 else { throw .fileWrite(path: directory.file(name), errno: errno) }
+    }
+    FileSystem.syncDirectory(directory.path)
+    if moving.contains("PG_VERSION") {
+        guard rename(finished + "/PG_VERSION", directory.file("PG_VERSION")) == 0 else {
+            throw .fileWrite(path: directory.file("PG_VERSION"), errno: errno)
+        }
+    }
+    rmdir(finished)
+    FileSystem.syncDirectory(directory.path)
+    guard directory.version != nil else { throw .unexpectedState("the clone from \(source.primary) has no PG_VERSION") }
+}
+
+/// A directory owned by the system user, mode 0700 as PostgreSQL requires of a data directory.
+private func makeOwnedDirectory(_ path: String, user: SystemUser) throws(AgentError) {
+    if !FileSystem.isDirectory(path), mkdir(path, 0o700) != 0 { throw .fileWrite(path: path, errno: errno) }
+    if geteuid() == 0, chown(path, user.uid, user.gid) != 0 { throw .fileWrite(path: path, errno: errno) }
+    guard chmod(path, 0o700) == 0 else { throw .fileWrite(path: path, errno: errno) }
+}
+
+/// Removes the data directory's entries, as the system user (so nothing it does not own goes), PG_VERSION
+/// first. `only`: just these names, when present. `lost+found` always stays.
+private func removeEntries(of directory: DataDirectory, keeping: Set<String>, user: SystemUser,
+                           context: ActionContext, only: Set<String>? = nil) throws(AgentError) {
+    var names = (directory.entries ?? []).filter { $0 != "lost+found" && !keeping.contains($0) }
+    if let only { names = names.filter { only.contains($0) } }
+    guard !names.isEmpty else { return }
+    if names.contains("PG_VERSION") { try FileSystem.remove(directory.file("PG_VERSION")) }
+    let rest = names.filter { $0 != "PG_VERSION" }
+    if !rest.isEmpty {
+        context.log.info("removing \(rest.count) entr\(rest.count == 1 ? "y" : "ies") of \(directory.path) before the clone takes their place")
+        try ChildProcess.check("/bin/rm", ["-rf", "--"] + rest.map { directory.file($0) }, as: user, timeoutSeconds: 120)
+    }
+    FileSystem.syncDirectory(directory.path)
+}
