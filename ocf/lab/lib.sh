@@ -58,6 +58,8 @@ LAB_UP_DEADLINE=${PGHA_LAB_UP_DEADLINE:-180}   # seconds `up` waits for one prim
 
 # A former primary that diverged (a crash with asynchronous replication) is rewound, not refused.
 LAB_REWIND=${PGHA_LAB_REWIND:-true}
+# A node whose data directory is missing or empty is cloned from the primary at start.
+LAB_BOOTSTRAP=${PGHA_LAB_BOOTSTRAP:-true}
 
 LAB_RSC=pgsqld
 LAB_CLONE=pgsql-ha

@@ -3,6 +3,8 @@ exactly one writable primary and every other running node streaming from it, whi
 nodes ten times a second never sees two writable primaries. Each prints how many acknowledged rows the new
 primary lacks (asynchronous replication may lose a few)."""
 import os
+import re
+import shutil
 import time
 
 import faults
@@ -101,8 +103,8 @@ def test_7_full_cluster_restart(cluster):
     # Every instance stopped cleanly by Pacemaker, then every node's cluster stack down and up again: the
     # promotion scores (lifetime reboot) are gone, the election alone decides.
     lab.crm("crm_attribute", "--type", "crm_config", "--name", "stop-all-resources", "--update", "true")
-    lab.wait_for("every instance stopped", DEADLINE, lambda: not any(
-        os.path.exists(f"{lab.STATE}/{n}/data/postmaster.pid") for n in lab.NODES))
+    # A node fenced because its stop ran past the timeout keeps a stale postmaster.pid: no process counts.
+    lab.wait_for("every instance stopped", DEADLINE, lambda: not any(lab.running_postmaster(n) for n in lab.NODES))
     lab.crm("crm_attribute", "--type", "crm_config", "--name", "stop-all-resources", "--update", "false")
     for node in lab.NODES:
         lab.script("node", "destroy", node)
@@ -114,3 +116,31 @@ def test_7_full_cluster_restart(cluster):
     assert new != stale, f"the stale node {stale} was promoted"
     assert lab.query(new, "SELECT count(*) FROM restart_rows") == 1000
     print(f"\n{report}, promoted {new}")
+
+
+def test_8_standby_without_data_is_cloned(cluster):
+    """bootstrap=true: a standby whose data directory was emptied (a replaced disk) comes back through start."""
+    report = {"scenario": "standby's data directory emptied"}
+    primary = settled_primary()
+    standby = max(n for n in lab.NODES if n != primary)
+    lab.crm("crm_resource", "--resource", "pgsql-ha", "--ban", "--node", standby)
+    lab.wait_for(f"{standby} stopped by Pacemaker", DEADLINE,
+                 lambda: not os.path.exists(f"{lab.STATE}/{standby}/data/postmaster.pid"))
+    # The node's data directory is a bind mount: its content goes, the directory stays (as on a new disk).
+    data = f"{lab.STATE}/{standby}/data"
+    for name in os.listdir(data):
+        path = os.path.join(data, name)
+        shutil.rmtree(path) if os.path.isdir(path) and not os.path.islink(path) else os.remove(path)
+    report["t0"] = time.monotonic()
+    lab.crm("crm_resource", "--resource", "pgsql-ha", "--clear", "--node", standby)
+    lab.wait_for(f"{standby} cloned and streaming from {primary}", DEADLINE, lambda: standby in lab.streaming_to(primary))
+    report["streaming_s"] = elapsed(report)
+    assert os.path.exists(f"{data}/PG_VERSION")
+    assert not os.path.exists(f"{data}/.pgha-clone") and not os.path.exists(f"{data}/.pgha-clone-partial")
+    # Pacemaker's record of failed actions (<failure node=... task=...>): none on the cloned node.
+    mon = lab.crm("crm_mon", "-1", "--output-as=xml").stdout
+    assert "<pacemaker-result" in mon
+    failures = [f for f in re.findall(r"<failure [^>]*>", mon) if f'node="{standby}"' in f]
+    assert not failures, failures
+    assert settled_primary() == primary, "a standby's clone does not move the primary"
+    print(f"\n{report}, {standby} cloned from {primary}")
