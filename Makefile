@@ -23,8 +23,11 @@ STAGE = .build/deb-root
 
 all: $(BIN)
 
+# swift build leaves the binary untouched when its objects did not change: touch it, or make would
+# call it again each time.
 $(BIN): $(SOURCES)
 	ocf/build-release
+	touch $@
 
 man: $(MAN)
 
