@@ -44,22 +44,34 @@ public enum ChildProcess {
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         var timedOut = false
+        var status: Int32 = 0
+        var reaped = false
+        // Reading ends at end of file, or shortly after the child exits: a process it left behind (a
+        // daemon it started, a stray background job) may hold the pipe open for ever.
+        var drainUntil: Double? = nil
         while true {
             let remaining = deadline - Clock.now
             if remaining <= 0 { timedOut = true; break }
+            if let until = drainUntil, Clock.now >= until { break }
             var pfd = pollfd(fd: fds[0], events: Int16(POLLIN), revents: 0)
-            let ready = poll(&pfd, 1, Int32(min(remaining, 1.0) * 1000) + 1)
+            let ready = poll(&pfd, 1, Int32(min(remaining, drainUntil == nil ? 0.2 : 0.05) * 1000) + 1)
             if ready < 0 && errno == EINTR { continue }
-            if ready == 0 { continue }
+            if ready == 0 {
+                if drainUntil == nil, waitpid(pid, &status, WNOHANG) == pid {
+                    reaped = true
+                    drainUntil = Clock.now + 0.5
+                }
+                continue
+            }
             let count = read(fds[0], &buffer, buffer.count)
             if count < 0 && errno == EINTR { continue }
             if count <= 0 { break }
             bytes.append(contentsOf: buffer[0..<count])
         }
         close(fds[0])
-        if timedOut { kill(pid, SIGKILL) }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        if timedOut && !reaped { kill(pid, SIGKILL) }
+        if !reaped { while waitpid(pid, &status, 0) < 0 && errno == EINTR {} }
+        if timedOut && reaped { timedOut = false }
         let command = ([path.split(separator: "/").last.map(String.init) ?? path] + arguments.prefix(1)).joined(separator: " ")
         if timedOut { throw .timedOut("\(command) after \(timeoutSeconds) s") }
         let exitStatus: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
