@@ -128,4 +128,38 @@ import Testing
         #expect(Self.streams(a, from: b), "\(a.serverLog)")
         #expect(eventually { (try? a.sql("SELECT count(*) FROM t")) == "1" }, "n1's diverged rows are gone")
     }
+
+    @Test("a standby whose slot was invalidated while it was away: refused without bootstrap, cloned with it",
+          arguments: PostgresBuild.available)
+    func invalidatedSlot(build: PostgresBuild) throws {
+        let workspace = try Workspace()
+        let (a, b) = try Self.pairWithStoppedStandby(workspace, build)
+        // A bound of 1 MB and no wal_keep_size: a few segments later the checkpoint invalidates n2's slot.
+        try a.sql("ALTER SYSTEM SET max_slot_wal_keep_size = '1MB'")
+        try a.sql("ALTER SYSTEM SET wal_keep_size = 0")
+        try a.sql("SELECT pg_reload_conf()")
+        for i in 1...4 {
+            try a.sql("INSERT INTO t VALUES (\(100 + i))")
+            try a.sql("SELECT pg_switch_wal()")
+        }
+        try a.sql("CHECKPOINT")
+        try #require(eventually { (try? a.sql("SELECT wal_status FROM pg_replication_slots WHERE slot_name = 'pgha_n2'")) == "lost" },
+                     "n2's slot invalidated: \(a.serverLog)")
+
+        let before = try BadInputTests.snapshot(b.datadir)
+        let refused = try b.pgha("start")
+        #expect(refused.code == 1, "\(refused.log)")
+        #expect(refused.log.contains("ocf-exit-reason:slot pgha_n2 on n1 was invalidated"), "\(refused.log)")
+        #expect(refused.log.contains("set bootstrap=true"), "\(refused.log)")
+        #expect(try BadInputTests.snapshot(b.datadir) == before, "a refused start changes nothing")
+
+        b.parameters["bootstrap"] = "true"
+        let cloned = try b.pgha("start")
+        try #require(cloned.code == 0, "start: \(cloned.log)\n\(b.serverLog)")
+        #expect(cloned.log.contains("cloning the data directory again"), "\(cloned.log)")
+        #expect(cloned.log.contains("through slot pgha_n2 (created)"), "\(cloned.log)")
+        #expect(Self.streams(b, from: a), "\(b.serverLog)")
+        #expect(try a.sql("SELECT wal_status <> 'lost' AND active FROM pg_replication_slots WHERE slot_name = 'pgha_n2'") == "t")
+        #expect(eventually { (try? b.sql("SELECT count(*) FROM t")) == "5" })
+    }
 }

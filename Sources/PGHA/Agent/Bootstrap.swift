@@ -23,10 +23,14 @@ func bootstrapDataDirectory(_ parameters: Parameters, context: ActionContext) th
 struct CloneSource {
     var primary: String
     var version: ServerVersion
-    /// This node's slot on the primary, when it exists: pg_basebackup streams WAL through it, so the
-    /// primary keeps what the new standby will need next.
-    var slot: String?
+    /// This node's slot on the primary: pg_basebackup streams WAL through it, so the primary keeps what
+    /// the new standby will need next.
+    var slot: String
+    /// What to do with it first: nothing, create it (absent), or drop and create it (invalidated).
+    var slotState: SlotState
     var bindir: String
+
+    enum SlotState: Equatable { case usable, absent, lost }
 }
 
 /// The promoted node (Pacemaker's view, else the last notification's), confirmed writable.
@@ -39,11 +43,14 @@ func cloneSource(_ parameters: Parameters, user: SystemUser, node: String,
     }
     let slot = ReplicationSlot.name(for: node)
     let row: [String?]
+    let session: Session
     do {
-        let session = try Session(conninfo: primarySourceConninfo(parameters, primary: primary), as: user)
+        session = try Session(conninfo: primarySourceConninfo(parameters, primary: primary), as: user)
+        // wal_status exists from 13 on: read through jsonb, the same query serves older servers.
         row = try session.query("""
             SELECT pg_is_in_recovery(), current_setting('server_version_num'),
-                   EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1 AND slot_type = 'physical')
+                   (SELECT coalesce(to_jsonb(s) ->> 'wal_status', 'reserved') FROM pg_replication_slots s
+                     WHERE slot_name = $1 AND slot_type = 'physical')
             """, [slot]).first ?? []
     } catch {
         throw .refused("cannot clone from \(primary): \(error.reason)")
@@ -53,8 +60,17 @@ func cloneSource(_ parameters: Parameters, user: SystemUser, node: String,
     let version = ServerVersion(major: number >= 100_000 ? number / 10_000 : number / 100)
     let bindir = parameters.bindir ?? Resource.defaultBindir(for: version)
     guard ChildProcess.isExecutable(bindir + "/pg_basebackup") else { throw .binaryMissing(bindir + "/pg_basebackup") }
-    if row[2] != "t" { context.log.warning("\(primary) has no slot \(slot) yet: cloning without it") }
-    return CloneSource(primary: primary, version: version, slot: row[2] == "t" ? slot : nil, bindir: bindir)
+    let state: CloneSource.SlotState = row[2] == nil ? .absent : row[2] == "lost" ? .lost : .usable
+    if state == .lost {
+        // An invalidated slot cannot stream: the clone needs a new one, which pg_basebackup creates.
+        do {
+            try session.query("SELECT pg_drop_replication_slot($1)", [slot])
+        } catch {
+            throw .refused("cannot drop the invalidated slot \(slot) on \(primary): \(error.reason)")
+        }
+        context.log.info("dropped the invalidated slot \(slot) on \(primary): the clone creates it again")
+    }
+    return CloneSource(primary: primary, version: version, slot: slot, slotState: state, bindir: bindir)
 }
 
 /// Clones into the data directory, replacing what it holds (nothing, a cut-short clone, or a diverged
@@ -72,13 +88,13 @@ func cloneDataDirectory(_ parameters: Parameters, user: SystemUser, source: Clon
         try removeEntries(of: directory, keeping: [], user: user, context: context, only: [DataDirectoryContents.partialClone])
         try makeOwnedDirectory(partial, user: user)
         var arguments = ["-D", partial, "-d", primarySourceConninfo(parameters, primary: source.primary),
-                         "-X", "stream", "-c", "fast", "-w"]
-        if let slot = source.slot { arguments += ["-S", slot] }
+                         "-X", "stream", "-c", "fast", "-w", "-S", source.slot]
+        if source.slotState != .usable { arguments.append("-C") }
         let started = Clock.now
         // What is left of the start's time after the clone goes to starting the server (at least 20 s).
         let budget = max(10, context.budget(default: 300) - 20)
         try ChildProcess.check(source.bindir + "/pg_basebackup", arguments, as: user, timeoutSeconds: budget)
-        context.log.info("pg_basebackup from \(source.primary) done in \(Int((Clock.now - started).rounded())) s\(source.slot.map { " through slot \($0)" } ?? "")")
+        context.log.info("pg_basebackup from \(source.primary) done in \(Int((Clock.now - started).rounded())) s through slot \(source.slot)\(source.slotState == .usable ? "" : " (created)")")
         // The old files go only now that the new ones are complete; PG_VERSION first, so that what is left
         // is never taken for a data directory.
         try removeEntries(of: directory, keeping: [DataDirectoryContents.partialClone], user: user, context: context)
@@ -121,4 +137,30 @@ private func removeEntries(of directory: DataDirectory, keeping: Set<String>, us
         try ChildProcess.check("/bin/rm", ["-rf", "--"] + rest.map { directory.file($0) }, as: user, timeoutSeconds: 120)
     }
     FileSystem.syncDirectory(directory.path)
+}
+
+/// A node whose slot on the primary was invalidated (it stayed away while more than max_slot_wal_keep_size
+/// of WAL was written) cannot stream: the WAL it needs next is gone. With bootstrap=true it is cloned
+/// again (true is returned); without, start refuses it with the facts. The invalidated slot is left for the
+/// clone to replace: it is the evidence, and it no longer holds any WAL.
+func recloneIfSlotLost(_ resource: Resource, primary: String, context: ActionContext) throws(AgentError) -> Bool {
+    let status: String?
+    do {
+        let session = try Session(conninfo: primarySourceConninfo(resource, primary: primary), as: resource.user)
+        status = try session.value("""
+            SELECT to_jsonb(s) ->> 'wal_status' FROM pg_replication_slots s WHERE slot_name = $1
+            """, [resource.slotName])
+    } catch {
+        context.log.warning("cannot read slot \(resource.slotName) on \(primary) (\(error.reason)): not checked")
+        return false
+    }
+    guard status == "lost" else { return false }
+    let facts = "slot \(resource.slotName) on \(primary) was invalidated (max_slot_wal_keep_size): the WAL this node needs next is gone"
+    guard resource.parameters.bootstrap else {
+        throw .refused("\(facts): set bootstrap=true to clone it again, or rebuild it with pg_basebackup")
+    }
+    context.log.warning("\(facts): cloning the data directory again (bootstrap=true)")
+    let source = try cloneSource(resource.parameters, user: resource.user, node: resource.node, context: context)
+    try cloneDataDirectory(resource.parameters, user: resource.user, source: source, context: context)
+    return true
 }

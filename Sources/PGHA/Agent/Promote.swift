@@ -45,6 +45,10 @@ func promote(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
         ? "synchronous_standby_names '\(try session.value("SELECT current_setting('synchronous_standby_names')") ?? "")'"
         : "asynchronous"
     context.log.info("\(resource.node) promoted: now primary on timeline \(timeline), \(sync)")
+    if resource.version >= ServerVersion(major: 13),
+       (try? session.value("SELECT current_setting('max_slot_wal_keep_size')")) == "-1" {
+        context.log.warning("max_slot_wal_keep_size is -1: a member that stays down keeps its slot, and the WAL it pins can fill this primary's disk")
+    }
     // The top score at once: a standby's older score must not draw the role away once a move constraint
     // (crm_resource --move, a ban) is cleared, before this primary's first monitor ranks everyone.
     if context.environment.hasCloneMeta {

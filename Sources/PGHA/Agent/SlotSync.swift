@@ -6,9 +6,19 @@ func synchronizeSlots(_ resource: Resource, members: [String], context: ActionCo
         return
     }
     let session = try resource.connect(timeoutSeconds: 5)
-    let existing = try session.query("SELECT slot_name FROM pg_replication_slots WHERE slot_type = 'physical'")
-        .compactMap { $0.first ?? nil }
+    // wal_status exists from 13 on: read through jsonb, the same query serves older servers.
+    let rows = try session.query("""
+        SELECT slot_name, to_jsonb(s) ->> 'wal_status' FROM pg_replication_slots s WHERE slot_type = 'physical'
+        """)
+    let existing = rows.compactMap { $0.first ?? nil }
     let plan = ReplicationSlot.plan(existing: existing, members: members, primary: resource.node)
+    // An invalidated slot stays until its node starts: that start reads it, then clones (bootstrap=true)
+    // or refuses, and the clone replaces it. It no longer holds WAL back.
+    for row in rows where row.count == 2 && row[1] == "lost" {
+        if let slot = row[0], !plan.drop.contains(slot) {
+            context.log.warning("slot \(slot) was invalidated (max_slot_wal_keep_size): its node needs a new clone (bootstrap=true does it at start)")
+        }
+    }
     for slot in plan.create {
         try session.query("SELECT pg_create_physical_replication_slot($1)", [slot])
         context.log.info("created replication slot \(slot) (members: \(members.joined(separator: " ")))")
