@@ -144,3 +144,49 @@ def test_8_standby_without_data_is_cloned(cluster):
     assert not failures, failures
     assert settled_primary() == primary, "a standby's clone does not move the primary"
     print(f"\n{report}, {standby} cloned from {primary}")
+
+
+def test_9_wal_bound_then_clone(cluster):
+    """A standby away while more WAL than max_slot_wal_keep_size is written: its slot is invalidated, the
+    primary's pg_wal stays within the bound plus a margin, and the standby comes back through a clone."""
+    report = {"scenario": "slot invalidated while a standby is away"}
+    primary = settled_primary()
+    standby = max(n for n in lab.NODES if n != primary)
+    bound_mb, segments = 64, 24
+    lab.crm("crm_resource", "--resource", "pgsql-ha", "--ban", "--node", standby)
+    try:
+        lab.wait_for(f"{standby} stopped by Pacemaker", DEADLINE, lambda: lab.running_postmaster(standby) is None)
+        with lab.connect(primary) as conn:
+            conn.execute(f"ALTER SYSTEM SET max_slot_wal_keep_size = '{bound_mb}MB'")
+            conn.execute("ALTER SYSTEM SET wal_keep_size = 0")
+            conn.execute("SELECT pg_reload_conf()")
+            conn.execute("CREATE TABLE IF NOT EXISTS wal_filler (id int)")
+            # One segment (16 MB of WAL positions) each, a checkpoint each: old segments go as they age.
+            for i in range(segments):
+                conn.execute("INSERT INTO wal_filler VALUES (%s)", (i,))
+                conn.execute("SELECT pg_switch_wal()")
+                conn.execute("CHECKPOINT")
+        status = lab.query(primary, "SELECT wal_status FROM pg_replication_slots WHERE slot_name = %s",
+                           (f"pgha_{standby}",))
+        report["written_mb"] = segments * 16
+        report["pg_wal_mb"] = int(lab.query(primary, "SELECT sum(size) / 1048576 FROM pg_ls_waldir()"))
+        assert status == "lost", f"slot pgha_{standby}: {status}"
+        # The margin: min_wal_size (80 MB) of recycled segments and the current ones.
+        assert report["pg_wal_mb"] <= bound_mb + 128, report
+        report["t0"] = time.monotonic()
+    finally:
+        lab.crm("crm_resource", "--resource", "pgsql-ha", "--clear", "--node", standby)
+    try:
+        lab.wait_for(f"{standby} cloned and streaming from {primary}", DEADLINE,
+                     lambda: standby in lab.streaming_to(primary))
+        report["streaming_s"] = elapsed(report)
+        assert lab.query(primary, "SELECT wal_status FROM pg_replication_slots WHERE slot_name = %s",
+                         (f"pgha_{standby}",)) != "lost"
+        assert lab.query(standby, "SELECT count(*) FROM wal_filler") == segments
+    finally:
+        with lab.connect(primary) as conn:
+            conn.execute("ALTER SYSTEM RESET max_slot_wal_keep_size")
+            conn.execute("ALTER SYSTEM RESET wal_keep_size")
+            conn.execute("SELECT pg_reload_conf()")
+    assert settled_primary() == primary
+    print(f"\n{report}, {standby} cloned from {primary}")
