@@ -152,6 +152,7 @@ def test_9_wal_bound_then_clone(cluster):
     report = {"scenario": "slot invalidated while a standby is away"}
     primary = settled_primary()
     standby = max(n for n in lab.NODES if n != primary)
+    other = min(n for n in lab.NODES if n != primary)
     bound_mb, segments = 64, 24
     lab.crm("crm_resource", "--resource", "pgsql-ha", "--ban", "--node", standby)
     try:
@@ -160,17 +161,24 @@ def test_9_wal_bound_then_clone(cluster):
             conn.execute(f"ALTER SYSTEM SET max_slot_wal_keep_size = '{bound_mb}MB'")
             conn.execute("ALTER SYSTEM SET wal_keep_size = 0")
             conn.execute("SELECT pg_reload_conf()")
-            conn.execute("CREATE TABLE IF NOT EXISTS wal_filler (id int)")
-            # One segment (16 MB of WAL positions) each, a checkpoint each: old segments go as they age.
+            conn.execute("DROP TABLE IF EXISTS wal_filler")
+            conn.execute("CREATE TABLE wal_filler (id int)")
+            # One segment (16 MB of WAL positions) each, a checkpoint each: old segments go as they age. The
+            # other standby is let catch up before each checkpoint: its slot must stay within the bound.
             for i in range(segments):
                 conn.execute("INSERT INTO wal_filler VALUES (%s)", (i,))
-                conn.execute("SELECT pg_switch_wal()")
+                end = conn.execute("SELECT pg_switch_wal()::text").fetchone()[0]
+                lab.wait_for(f"{other} flushed {end}", 30, lambda: conn.execute(
+                    "SELECT flush_lsn >= %s::pg_lsn FROM pg_stat_replication WHERE application_name = %s",
+                    (end, other)).fetchone() == (True,))
                 conn.execute("CHECKPOINT")
         status = lab.query(primary, "SELECT wal_status FROM pg_replication_slots WHERE slot_name = %s",
                            (f"pgha_{standby}",))
         report["written_mb"] = segments * 16
         report["pg_wal_mb"] = int(lab.query(primary, "SELECT sum(size) / 1048576 FROM pg_ls_waldir()"))
         assert status == "lost", f"slot pgha_{standby}: {status}"
+        assert lab.query(primary, "SELECT wal_status FROM pg_replication_slots WHERE slot_name = %s",
+                         (f"pgha_{other}",)) != "lost", "the streaming standby kept its slot"
         # The margin: min_wal_size (80 MB) of recycled segments and the current ones.
         assert report["pg_wal_mb"] <= bound_mb + 128, report
         report["t0"] = time.monotonic()
