@@ -49,7 +49,11 @@ import Testing
         kill(pid, SIGKILL)
         #expect(eventually(timeout: 10) { kill(pid, 0) != 0 })
         // Children of a killed postmaster notice and exit on their own shortly after.
-        #expect(eventually(timeout: 20) { (try? node.pgha("monitor").code) == 9 })
+        let recurring = ["OCF_RESKEY_CRM_meta_interval": "15000"]
+        #expect(eventually(timeout: 20) { (try? node.pgha("monitor", recurring).code) == 9 })
+        // A probe (after a reboot, a cleanup) reports what runs: nothing. No failure record for Pacemaker.
+        let probe = try node.pgha("monitor")
+        #expect(probe.code == 7 && probe.log.contains("reporting not running"), "\(probe.log)")
         let started = try node.pgha("start")
         try #require(started.code == 0, "start after a crash: \(started.log)\n\(node.serverLog)")
         #expect(try node.sql("SELECT pg_is_in_recovery()") == "t", "crash recovery ran as a standby")

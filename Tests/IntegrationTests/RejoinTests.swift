@@ -29,7 +29,7 @@ import Testing
         kill(pid, SIGKILL)
         // As after fencing: the postmaster is gone (reaped), and its children exit once they notice.
         try #require(eventually(timeout: 10) { kill(pid, 0) != 0 })
-        try #require(eventually(timeout: 20) { (try? node.pgha("monitor").code) == 9 })
+        try #require(eventually(timeout: 20) { (try? node.pgha("monitor", ["OCF_RESKEY_CRM_meta_interval": "15000"]).code) == 9 })
     }
 
     @Test("a primary stopped cleanly before the failover follows the new primary without a rewind",
@@ -64,7 +64,7 @@ import Testing
         #expect(refused.log.contains("ocf-exit-reason:diverged from n2"), "\(refused.log)")
         #expect(refused.log.contains("set rewind=true"), "\(refused.log)")
         #expect(try BadInputTests.snapshot(a.datadir) == before, "a refused start changes nothing on disk")
-        #expect(try a.pgha("monitor").code == 9, "still a crashed primary")
+        #expect(try a.pgha("monitor", ["OCF_RESKEY_CRM_meta_interval": "15000"]).code == 9, "still a crashed primary")
 
         a.parameters["rewind"] = "true"
         let rewound = try a.pgha("start")

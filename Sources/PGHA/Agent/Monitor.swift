@@ -33,6 +33,12 @@ func monitor(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
         return .notRunning
     }
     switch status.state {
+    case .crashedPrimary(let why) where context.environment.isProbe(action: context.action):
+        // A probe asks what runs here, and nothing does. "Promoted (failed)" would leave a failure record
+        // and a fail count after every reboot of a fenced primary; start brings it back as a standby, once
+        // it is compared with the primary (rewound or refused when it diverged).
+        context.log.info("probe: \(why): reporting not running, start brings it back as a standby")
+        return .notRunning
     case .crashedPrimary(let why), .failed(let why):
         context.log.error(why)
         context.log.exitReason(why)

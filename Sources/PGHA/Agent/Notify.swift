@@ -57,6 +57,7 @@ func followPromoted(_ event: NotifyEvent, resource: Resource, context: ActionCon
         if event.operation == .promote { Cluster().deletePrivateAttribute(walPositionAttribute, node: resource.node) }
         try synchronizeSlots(resource, members: memberNodes(context: context, adding: event.knownNodes),
                              context: context)
+        clearDeferredPromotions(resource, nodes: event.knownNodes, context: context)
         return
     }
     guard state == .standby else { return }
@@ -145,5 +146,26 @@ func stopForStart(_ resource: Resource, facts: String, context: ActionContext) t
     let control = try ControlData.read(bindir: resource.bindir, datadir: resource.parameters.datadir, as: resource.user)
     if let checkpoint = control.checkpointLocation {
         DivergenceMarker(checkpoint: checkpoint, facts: facts).write(context: context)
+    }
+}
+
+/// Set by a node whose promote the election refused (it had less WAL than another): which node it
+/// deferred to.
+let deferredPromotionAttribute = "pgha-deferred"
+
+/// On the new primary: the promotes other nodes refused in its favour are forgotten (failure record and
+/// fail count). Pacemaker counts them as failures; with a migration-threshold, a few elections would ban a
+/// healthy standby from the role.
+func clearDeferredPromotions(_ resource: Resource, nodes: [String], context: ActionContext) {
+    let cluster = Cluster()
+    for node in Set(nodes).subtracting([resource.node]).sorted() {
+        guard let deferredTo = cluster.privateAttribute(deferredPromotionAttribute, node: node) else { continue }
+        do {
+            try cluster.clearFailedOperation("promote", resource: context.environment.resourceName, node: node)
+            cluster.deletePrivateAttribute(deferredPromotionAttribute, node: node)
+            context.log.info("cleared \(node)'s refused promote (the election deferred it to \(deferredTo)): not a failure")
+        } catch {
+            context.log.warning("could not clear \(node)'s refused promote: \(error.reason)")
+        }
     }
 }

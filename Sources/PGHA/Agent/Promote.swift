@@ -97,6 +97,9 @@ func checkElection(_ resource: Resource, context: ActionContext) throws(AgentErr
         context.log.warning("\(local.node) must not promote: \(better.node) \(better.position!) is ahead of \(local.position!)")
         try? cluster.setPromotionScore(1000, resource: context.environment.resourceName, node: better.node)
         try? cluster.setPromotionScore(1, resource: context.environment.resourceName, node: local.node)
+        // The failed promote Pacemaker records is the election's, not a fault: the node promoted in its
+        // place clears it (post-promote notify), so that elections do not add up to a ban.
+        try? cluster.setPrivateAttribute(deferredPromotionAttribute, value: better.node, node: local.node)
         throw .refused("\(better.node) has more WAL (\(better.position!)) than \(local.node) (\(local.position!))")
     case .refuse(let why):
         throw .refused(why)

@@ -92,4 +92,12 @@ public struct Cluster: Sendable {
         else { return nil }
         return Int(result.output.trimmingWhitespace)
     }
+
+    /// Forgets `operation` (interval 0) of `resource` on `node` when it failed: its failure record and fail
+    /// count, nothing else (no re-probe, unlike a refresh).
+    public func clearFailedOperation(_ operation: String, resource: String, node: String) throws(AgentError) {
+        try ChildProcess.check(sbindir + "/crm_resource", ["--cleanup", "--resource", resource, "--node", node,
+                                                           "--operation", operation, "--interval", "0"],
+                               timeoutSeconds: 20)
+    }
 }
