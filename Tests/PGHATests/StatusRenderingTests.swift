@@ -20,7 +20,6 @@ struct StatusRenderingTests {
         #expect(n1.contains("not answering"))
         #expect(screen.contains("  n3  2026-11-27 07:01:18Z  promote: promoted: now primary on timeline 2, synchronous"))
         #expect(screen.contains("  n1  none recorded"))
-        #expect(screen.contains("not answering:\n  n1: Connection refused"))
         #expect(screen.contains("problems:\n  - n1: PostgreSQL not answering (Connection refused); Pacemaker: unpromoted"))
         #expect(screen.count < 80 * 40, "one screen")
     }
@@ -65,6 +64,7 @@ struct StatusRenderingTests {
         #expect(n2["lag_seconds"] as? Double == 0.0021)
         #expect(n2["slot"] as? String == "pgha_n2")
         #expect(n2["slot_active"] as? Bool == true)
+        #expect(n2["slot_exists"] as? Bool == true)
         #expect(n2["sync_state"] as? String == "quorum")
         #expect(n2["score"] as? Int == 999)
         #expect(n2["error"] is NSNull)

@@ -38,7 +38,9 @@ public struct NodeStatus: Equatable, Sendable {
     public var lagSeconds: Double?
     /// The node's slot on the primary (`pgha_<node>`); nil on the primary itself.
     public var slot: String?
-    /// nil when there is no slot to speak of (the primary) or no primary to ask.
+    /// Whether the primary has the slot; nil when there is no slot to speak of (the primary) or no primary to ask.
+    public var slotExists: Bool?
+    /// Whether a WAL receiver uses it (false too when it is missing); nil as for `slotExists`.
     public var slotActive: Bool?
     /// pg_stat_replication.state and sync_state on the primary, nil when the standby has no WAL sender there.
     public var replicationState: String?

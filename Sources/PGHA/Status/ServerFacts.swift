@@ -143,9 +143,12 @@ public func gatherServerFacts(nodes: [String], parameters: Parameters, user: Sys
             }
             answers[node] = .answered(facts)
         } catch {
-            // libpq's own message says it best ("connection to server at ... failed: Connection refused").
-            if case .query(let message) = error { answers[node] = .notAnswering(message) }
-            else { answers[node] = .notAnswering(error.reason) }
+            // libpq's own message says it best ("connection to server at ... failed: Connection refused"),
+            // on one line: it goes into a table and a JSON field.
+            let message: String
+            if case .query(let text) = error { message = text } else { message = error.reason }
+            answers[node] = .notAnswering(message.split(whereSeparator: \.isNewline).map(\.trimmingWhitespace)
+                .joined(separator: " "))
         }
     }
     return answers

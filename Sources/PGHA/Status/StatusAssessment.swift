@@ -74,7 +74,9 @@ extension ClusterStatus {
             guard let primaryFacts else { return status }
             let slot = ReplicationSlot.name(for: node)
             status.slot = slot
-            status.slotActive = primaryFacts.slots.first { $0.name == slot }?.active ?? false
+            let found = primaryFacts.slots.first { $0.name == slot }
+            status.slotExists = found != nil
+            status.slotActive = found?.active ?? false
             if let sender = primaryFacts.replication.first(where: { $0.node == node }) {
                 status.replicationState = sender.state
                 status.syncState = sender.syncState
@@ -145,7 +147,7 @@ extension ClusterStatus {
             case let state?: found.append("\(name): \(state), not streaming from \(primaryName)")
             }
             if let slot = node.slot {
-                if !primary.slots.contains(where: { $0.name == slot }) {
+                if node.slotExists == false {
                     found.append("\(name): slot \(slot) missing on \(primaryName)")
                 } else if node.slotActive == false {
                     found.append("\(name): slot \(slot) on \(primaryName) is not active")

@@ -2,7 +2,7 @@
 ///
 /// Top level: `resource`, `clone`, `primary` (null when not exactly one), `sync_standbys`, `healthy`, `nodes`,
 /// `problems`. Each node: `node`, `role` (primary, standby, stopped, failed), `pacemaker_role`, `online`,
-/// `timeline`, `lsn`, `receive_lsn`, `replay_lsn`, `lag_bytes`, `lag_seconds`, `slot`, `slot_active`,
+/// `timeline`, `lsn`, `receive_lsn`, `replay_lsn`, `lag_bytes`, `lag_seconds`, `slot`, `slot_exists`, `slot_active`,
 /// `replication_state`, `sync_state`, `score`, `decision` ({time, time_text, action, text}) and `error`
 /// (why PostgreSQL did not answer). What is unknown is null, never a made-up value.
 public enum StatusJSON {
@@ -20,6 +20,7 @@ public enum StatusJSON {
                 ("lag_bytes", node.lagBytes.map { String($0) } ?? "null"),
                 ("lag_seconds", node.lagSeconds.map(number) ?? "null"),
                 ("slot", optional(node.slot)),
+                ("slot_exists", node.slotExists.map { $0 ? "true" : "false" } ?? "null"),
                 ("slot_active", node.slotActive.map { $0 ? "true" : "false" } ?? "null"),
                 ("replication_state", optional(node.replicationState)),
                 ("sync_state", optional(node.syncState)),

@@ -1,5 +1,5 @@
 /// The screen `pgha status` prints: a header, one table line per node, each node's last decision, the
-/// problems. Pure: a function of the `ClusterStatus`.
+/// problems (why a node does not answer among them). Pure: a function of the `ClusterStatus`.
 public enum StatusText {
     public static func render(_ status: ClusterStatus) -> String {
         var lines: [String] = []
@@ -16,7 +16,7 @@ public enum StatusText {
                 node.lsn?.description ?? "-",
                 node.role == .standby ? node.replayLSN?.description ?? "-" : "-",
                 lag(node),
-                node.slot.map { "\($0) \(node.slotActive == true ? "active" : "inactive")" } ?? "-",
+                node.slot.map { "\($0) \(node.slotExists == false ? "missing" : node.slotActive == true ? "active" : "inactive")" } ?? "-",
                 node.syncState ?? "-",
                 node.score.map(String.init) ?? "-",
             ])
@@ -32,12 +32,6 @@ public enum StatusText {
             } else {
                 lines.append("  \(name)  none recorded")
             }
-        }
-        let silent = status.nodes.filter { $0.error != nil }
-        if !silent.isEmpty {
-            lines.append("")
-            lines.append("not answering:")
-            for node in silent { lines.append("  \(node.node): \(node.error!)") }
         }
         lines.append("")
         if status.problems.isEmpty {
