@@ -173,14 +173,26 @@ struct StatusAssessmentTests {
         #expect(try lab.assess().problems == ["n2: promotion score -1000: Pacemaker will not promote it"])
     }
 
-    @Test("crm_mon's failed operations are listed")
+    @Test("an instance Pacemaker reports failed now is a problem")
+    func failedInstance() throws {
+        var lab = LabFacts()
+        lab.crmMonXML = lab.crmMonXML.replacingFirst(#"role="Unpromoted" active="true" orphaned="false" blocked="false" managed="true" failed="false""#,
+                                                     with: #"role="Unpromoted" active="true" orphaned="false" blocked="false" managed="true" failed="true""#)
+        #expect(try lab.assess().problems == ["n2: Pacemaker reports its instance failed"])
+    }
+
+    @Test("crm_mon's failed operations are listed apart: history, not a problem")
     func failures() throws {
         var lab = LabFacts()
         lab.crmMonXML = lab.crmMonXML.replacingFirst("<status code=\"0\"", with: """
             <failures><failure op_key="pgsqld_monitor_16000" node="n1" exitstatus="error" exitreason="boom" task="monitor"/></failures>
             <status code="0"
             """)
-        #expect(try lab.assess().problems == ["n1: monitor failed (error: boom); crm_resource --cleanup clears it"])
+        let status = try lab.assess()
+        #expect(status.problems == [])
+        #expect(status.failedActions == ["n1: monitor failed (error: boom)"])
+        #expect(StatusText.render(status).contains("failed actions (history until crm_resource --cleanup):\n  n1: monitor failed (error: boom)"))
+        #expect(StatusJSON.render(status).contains(#""failed_actions":["n1: monitor failed (error: boom)"]"#))
     }
 }
 

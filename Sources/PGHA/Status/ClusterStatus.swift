@@ -9,6 +9,9 @@ public struct ClusterStatus: Equatable, Sendable {
     public var nodes: [NodeStatus]
     /// Everything that is not as a healthy cluster would be, one sentence each; empty when healthy.
     public var problems: [String]
+    /// Failed operations Pacemaker keeps until a cleanup (`crm_resource --cleanup`): history, not the present
+    /// state, so they do not make the status unhealthy; an instance failed now is a problem.
+    public var failedActions: [String] = []
 
     /// 0 healthy, 1 when a problem was found (a node that does not answer is one).
     public var exitCode: Int32 { problems.isEmpty ? 0 : 1 }

@@ -89,10 +89,15 @@ extension ClusterStatus {
             }
             return status
         }
+        let failed = facts.crmMon.failures.map { failure in
+            "\(failure.node): \(failure.operation) failed (\(failure.exitStatus)"
+                + (failure.exitReason.isEmpty ? "" : ": \(failure.exitReason)") + ")"
+        }
         return ClusterStatus(resource: facts.resource.id, clone: facts.resource.clone,
                              syncStandbys: facts.parameters.syncStandbys, primary: primary, nodes: nodes,
                              problems: problems(nodes: nodes, primaries: primaries, facts: facts,
-                                                primaryFacts: primaryFacts))
+                                                primaryFacts: primaryFacts),
+                             failedActions: failed)
     }
 
     /// One sentence per thing an admin should look at. A node that does not answer is always one.
@@ -121,6 +126,9 @@ extension ClusterStatus {
                 if crmNode.maintenance { found.append("\(name): node in maintenance mode") }
             } else {
                 found.append("\(name): not listed by crm_mon")
+            }
+            if node.pacemakerRole == .failed {
+                found.append("\(name): Pacemaker reports its instance failed")
             }
             if let error = node.error {
                 found.append("\(name): PostgreSQL not answering (\(error)); Pacemaker: \(node.pacemakerRole.name)")
@@ -164,10 +172,6 @@ extension ClusterStatus {
             if confirming.count < k {
                 found.append("synchronous mode needs \(k) standbys confirming commits on \(primaryName), \(confirming.count) do (\(confirming.isEmpty ? "none" : confirming.joined(separator: " "))): commits wait")
             }
-        }
-        for failure in facts.crmMon.failures {
-            let reason = failure.exitReason.isEmpty ? "" : ": \(failure.exitReason)"
-            found.append("\(failure.node): \(failure.operation) failed (\(failure.exitStatus)\(reason)); crm_resource --cleanup clears it")
         }
         return found
     }

@@ -1,7 +1,7 @@
 /// `pgha status --json`: one object for scripts. Pure: a function of the `ClusterStatus`.
 ///
 /// Top level: `resource`, `clone`, `primary` (null when not exactly one), `sync_standbys`, `healthy`, `nodes`,
-/// `problems`. Each node: `node`, `role` (primary, standby, stopped, failed), `pacemaker_role`, `online`,
+/// `problems`, `failed_actions` (Pacemaker's failed operations until a cleanup: history, not health). Each node: `node`, `role` (primary, standby, stopped, failed), `pacemaker_role`, `online`,
 /// `timeline`, `lsn`, `receive_lsn`, `replay_lsn`, `lag_bytes`, `lag_seconds`, `slot`, `slot_exists`, `slot_active`,
 /// `replication_state`, `sync_state`, `score`, `decision` ({time, time_text, action, text}) and `error`
 /// (why PostgreSQL did not answer). What is unknown is null, never a made-up value.
@@ -40,6 +40,7 @@ public enum StatusJSON {
             ("healthy", status.problems.isEmpty ? "true" : "false"),
             ("nodes", "[" + nodes.joined(separator: ",") + "]"),
             ("problems", "[" + status.problems.map(string).joined(separator: ",") + "]"),
+            ("failed_actions", "[" + status.failedActions.map(string).joined(separator: ",") + "]"),
         ]) + "\n"
     }
 

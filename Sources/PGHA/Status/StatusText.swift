@@ -33,6 +33,11 @@ public enum StatusText {
                 lines.append("  \(name)  none recorded")
             }
         }
+        if !status.failedActions.isEmpty {
+            lines.append("")
+            lines.append("failed actions (history until crm_resource --cleanup):")
+            for failure in status.failedActions { lines.append("  \(failure)") }
+        }
         lines.append("")
         if status.problems.isEmpty {
             lines.append("no problems found")
