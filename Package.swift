@@ -6,6 +6,10 @@ let package = Package(
     products: [
         .executable(name: "pgha", targets: ["pgha"]),
     ],
+    dependencies: [
+        // Only the admin commands (`pgha status`) parse options with it; the OCF entry point never does.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
     targets: [
         // libpq from libpq-dev, found through pkg-config.
         .systemLibrary(
@@ -21,11 +25,13 @@ let package = Package(
         ),
         .executableTarget(
             name: "pgha",
-            dependencies: ["PGHA"]
+            dependencies: ["PGHA", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(
             name: "PGHATests",
-            dependencies: ["PGHA"]
+            dependencies: ["PGHA"],
+            // Real `cibadmin -Q` and `crm_mon --output-as=xml` of the lab, read by path (see StatusFixtures).
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "IntegrationTests",

@@ -3,4 +3,10 @@ import Glibc
 #endif
 import PGHA
 
-exit(runAgent(arguments: Array(CommandLine.arguments.dropFirst()), environment: .current()))
+let arguments = Array(CommandLine.arguments.dropFirst())
+// Admin commands (`pgha status`, `--help`, `--version`) go to the argument parser; everything else, every
+// action Pacemaker sends included, goes to runAgent as it is, with no parsing on the way.
+if AdminCommandLine.handles(arguments) {
+    AdminCommand.main(arguments)
+}
+exit(runAgent(arguments: arguments, environment: .current()))

@@ -16,6 +16,7 @@ func bootstrapDataDirectory(_ parameters: Parameters, context: ActionContext) th
     let source = try cloneSource(parameters, user: user, node: node, context: context)
     context.log.info("data directory \(parameters.datadir) has no data: cloning it from \(source.primary) (PostgreSQL \(source.version), bootstrap=true)")
     try cloneDataDirectory(parameters, user: user, source: source, context: context)
+    recordDecision("cloned from \(source.primary) (bootstrap=true): the data directory had no data", context: context)
     return source.primary
 }
 
@@ -162,5 +163,6 @@ func recloneIfSlotLost(_ resource: Resource, primary: String, context: ActionCon
     context.log.warning("\(facts): cloning the data directory again (bootstrap=true)")
     let source = try cloneSource(resource.parameters, user: resource.user, node: resource.node, context: context)
     try cloneDataDirectory(resource.parameters, user: resource.user, source: source, context: context)
+    recordDecision("cloned again from \(primary): its slot had been invalidated", context: context)
     return true
 }

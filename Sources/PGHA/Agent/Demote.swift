@@ -9,6 +9,7 @@ func demote(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
         return .success
     case .primary:
         context.log.info("stopping the primary cleanly before it starts again as a standby")
+        recordDecision("demoting: stopping the primary cleanly to start it again as a standby", context: context)
         try resource.control.stop(timeoutSeconds: context.budget(default: 120) / 2)
     case .failed(let why) where resource.dataDirectory.runningPostmasterPID != nil:
         throw .unexpectedState(why)
@@ -16,5 +17,6 @@ func demote(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
         break
     }
     try checkAndStartAsStandby(resource, context: context)
+    recordDecision("demoted: runs as a standby", context: context)
     return .success
 }

@@ -86,6 +86,7 @@ func stopIfDiverged(from promoted: String, resource: Resource, context: ActionCo
     guard case .diverged(let fork) = verdict else { return false }
     let facts = "local \(local), primary timeline \(primary.timeline) lsn \(primary.lsn), fork point \(fork.map { "\($0)" } ?? "none")"
     context.log.error("diverged from \(promoted): \(facts): stopping so that start deals with it")
+    recordDecision("diverged from \(promoted): \(facts): stopping so that start deals with it", context: context)
     try stopForStart(resource, facts: facts, context: context)
     return true
 }
@@ -100,6 +101,7 @@ func pointStandby(at promoted: String, resource: Resource, context: ActionContex
                                       parameters: resource.parameters)
     guard wanted != current else {
         context.log.info("primary_conninfo already points at \(promoted)")
+        recordDecision("follows \(promoted): primary_conninfo already points at it", context: context)
         confirmStreaming(from: promoted, resource: resource, context: context)
         return
     }
@@ -107,10 +109,12 @@ func pointStandby(at promoted: String, resource: Resource, context: ActionContex
     defer { if !needsRestart { confirmStreaming(from: promoted, resource: resource, context: context) } }
     if needsRestart {
         context.log.info("primary is now \(promoted): restarting (PostgreSQL \(resource.version) reads primary_conninfo only at start)")
+        recordDecision("follows \(promoted): restarting with primary_conninfo '\(wanted.primaryConninfo)' slot \(wanted.primarySlotName)", context: context)
         try resource.control.stop(timeoutSeconds: context.budget(default: 60) / 2)
         try startAsStandby(resource, context: context, promoted: promoted)
     } else {
         context.log.info("primary is now \(promoted): primary_conninfo '\(wanted.primaryConninfo)' slot \(wanted.primarySlotName), reloaded")
+        recordDecision("follows \(promoted): primary_conninfo '\(wanted.primaryConninfo)' slot \(wanted.primarySlotName), reloaded", context: context)
     }
 }
 
@@ -132,6 +136,7 @@ func confirmStreaming(from promoted: String, resource: Resource, context: Action
     guard isWritablePrimary(resource, node: promoted, context: context) else { return }
     let facts = "WAL receiver \(last.isEmpty ? "absent" : last) \(Int(seconds)) s after pointing at \(promoted)"
     context.log.error("does not stream from \(promoted) (\(facts)): stopping so that start deals with it")
+    recordDecision("does not stream from \(promoted) (\(facts)): stopping so that start deals with it", context: context)
     do {
         try stopForStart(resource, facts: facts, context: context)
     } catch {

@@ -26,6 +26,7 @@ func promote(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
         let members = memberNodes(context: context, adding: [resource.node])
         guard let wanted = try keepSynchronousStandbys(resource, members: members, session: try resource.connect(),
                                                        context: context) else {
+            recordDecision("must not promote: sync_standbys=\(resource.parameters.syncStandbys) cannot be met by the known members [\(members.joined(separator: " "))]", context: context)
             throw .refused("sync_standbys=\(resource.parameters.syncStandbys) cannot be met by the known members [\(members.joined(separator: " "))]: not promoting")
         }
         guard waitForSynchronousSetting(wanted, resource: resource) else {
@@ -45,6 +46,7 @@ func promote(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
         ? "synchronous_standby_names '\(try session.value("SELECT current_setting('synchronous_standby_names')") ?? "")'"
         : "asynchronous"
     context.log.info("\(resource.node) promoted: now primary on timeline \(timeline), \(sync)")
+    recordDecision("promoted: now primary on timeline \(timeline), \(sync)", context: context)
     if resource.version >= ServerVersion(major: 13),
        (try? session.value("SELECT current_setting('max_slot_wal_keep_size')")) == "-1" {
         context.log.warning("max_slot_wal_keep_size is -1: a member that stays down keeps its slot, and the WAL it pins can fill this primary's disk")
@@ -93,8 +95,10 @@ func checkElection(_ resource: Resource, context: ActionContext) throws(AgentErr
     switch outcome {
     case .promote:
         context.log.info("\(local.node) may promote: \(local.position!) >= \(summary.isEmpty ? "no other candidate" : summary)")
+        recordDecision("may promote: \(local.position!) >= \(summary.isEmpty ? "no other candidate" : summary)", context: context)
     case .deferTo(let better):
         context.log.warning("\(local.node) must not promote: \(better.node) \(better.position!) is ahead of \(local.position!)")
+        recordDecision("must not promote: \(better.node) \(better.position!) is ahead of \(local.position!)", context: context)
         try? cluster.setPromotionScore(1000, resource: context.environment.resourceName, node: better.node)
         try? cluster.setPromotionScore(1, resource: context.environment.resourceName, node: local.node)
         // The failed promote Pacemaker records is the election's, not a fault: the node promoted in its
@@ -102,12 +106,14 @@ func checkElection(_ resource: Resource, context: ActionContext) throws(AgentErr
         try? cluster.setPrivateAttribute(deferredPromotionAttribute, value: better.node, node: local.node)
         throw .refused("\(better.node) has more WAL (\(better.position!)) than \(local.node) (\(local.position!))")
     case .refuse(let why):
+        recordDecision("must not promote: \(why)", context: context)
         throw .refused(why)
     case .noQuorum(let publishers, let needed):
         let published = publishers.map { "\($0.node) \($0.position!)" }.joined(separator: ", ")
         let silent = members.filter { node in !publishers.contains { $0.node == node } }
         let why = "synchronous mode (sync_standbys=\(sync), \(members.count) members) needs positions from \(needed) nodes to prove no acknowledged commit is lost; published: \(published)" + (silent.isEmpty ? "" : "; nothing from \(silent.joined(separator: " "))") + ": waiting for the old primary or another standby"
         context.log.warning("\(local.node) must not promote: \(why)")
+        recordDecision("must not promote: \(why)", context: context)
         throw .refused(why)
     }
 }

@@ -21,12 +21,15 @@ func rejoinFormerPrimary(_ resource: Resource, control: ControlData, primary: St
     switch verdict {
     case .canFollow:
         context.log.info("can follow \(primary): \(facts)")
+        recordDecision("former primary can follow \(primary): \(facts)", context: context)
     case .diverged(let fork):
         let forkText = fork.map { "fork point \($0)" } ?? "timeline \(timeline) not in its history"
         guard resource.parameters.rewind else {
+            recordDecision("refused: diverged from \(primary) (\(forkText); \(facts)); rewind=false", context: context)
             throw .refused("diverged from \(primary) (\(forkText); \(facts)): set rewind=true or rebuild this node with pg_basebackup")
         }
         context.log.warning("diverged from \(primary) (\(forkText); \(facts)): rewinding")
+        recordDecision("diverged from \(primary) (\(forkText); \(facts)): rewinding", context: context)
         try rewind(resource, primary: primary, context: context)
     }
 }
@@ -71,11 +74,13 @@ func rewind(_ resource: Resource, primary: String, context: ActionContext) throw
                                             timeoutSeconds: context.budget(default: 60))
         let summary = output.split(separator: "\n").last.map(String.init) ?? ""
         context.log.info("pg_rewind from \(primary) done: \(summary)")
+        recordDecision("rewound from \(primary): \(summary)", context: context)
     } catch {
         guard resource.parameters.bootstrap else { throw error }
         context.log.warning("pg_rewind from \(primary) failed (\(error.reason)): cloning the data directory again (bootstrap=true)")
         let clone = try cloneSource(resource.parameters, user: resource.user, node: resource.node, context: context)
         try cloneDataDirectory(resource.parameters, user: resource.user, source: clone, context: context)
+        recordDecision("pg_rewind from \(primary) failed: cloned again", context: context)
     }
 }
 
@@ -132,9 +137,11 @@ struct DivergenceMarker: Equatable {
 func rejoinDivergedStandby(_ resource: Resource, marker: DivergenceMarker, primary: String,
                            context: ActionContext) throws(AgentError) {
     guard resource.parameters.rewind else {
+        recordDecision("refused: cannot follow \(primary) (\(marker.facts)); rewind=false", context: context)
         throw .refused("cannot follow \(primary) (\(marker.facts)): set rewind=true, or rebuild this node with pg_basebackup; \(context.statePath("diverged")) keeps this verdict until the data directory changes or it is deleted")
     }
     context.log.warning("cannot follow \(primary) (\(marker.facts)): rewinding")
+    recordDecision("cannot follow \(primary) (\(marker.facts)): rewinding", context: context)
     try rewind(resource, primary: primary, context: context)
     DivergenceMarker.clear(context: context)
 }
@@ -159,8 +166,10 @@ func rejoinStandbyReplayedPastFork(_ resource: Resource, recoveryPoint: WALPosit
     guard case .diverged(let fork) = verdict else { return }
     let facts = "minimum recovery point \(recoveryPoint), primary \(primary) timeline \(primaryTimeline) lsn \(primaryLSN), fork point \(fork.map { "\($0)" } ?? "none")"
     guard resource.parameters.rewind else {
+        recordDecision("refused: replayed past \(primary)'s fork point (\(facts)); rewind=false", context: context)
         throw .refused("replayed past \(primary)'s fork point (\(facts)): set rewind=true or rebuild this node with pg_basebackup")
     }
     context.log.warning("replayed past \(primary)'s fork point (\(facts)): rewinding")
+    recordDecision("replayed past \(primary)'s fork point (\(facts)): rewinding", context: context)
     try rewind(resource, primary: primary, context: context)
 }

@@ -97,4 +97,5 @@ func startAsStandby(_ resource: Resource, context: ActionContext, promoted: Stri
         throw .unexpectedState("instance did not come up as a standby: \(state)")
     }
     context.log.info("instance started as a standby")
+    recordDecision("started as a standby: primary_conninfo '\(configuration.primaryConninfo)' slot \(configuration.primarySlotName)", context: context)
 }

@@ -52,9 +52,11 @@ public struct Cluster: Sendable {
     }
 
     /// Sets a private node attribute (no transition is triggered; other nodes read it with `privateAttribute`).
-    public func setPrivateAttribute(_ name: String, value: String, node: String) throws(AgentError) {
+    public func setPrivateAttribute(_ name: String, value: String, node: String,
+                                    timeoutSeconds: Int = 10) throws(AgentError) {
         try ChildProcess.check(sbindir + "/attrd_updater", ["--private", "--lifetime", "reboot", "--name", name,
-                                                            "--update", value, "--node", node], timeoutSeconds: 10)
+                                                            "--update", value, "--node", node],
+                               timeoutSeconds: timeoutSeconds)
     }
 
     /// Reads a private node attribute, nil when unset.
@@ -68,6 +70,65 @@ public struct Cluster: Sendable {
         guard let range = result.output.firstRange(of: "value=\"") else { return nil }
         let value = result.output[range.upperBound...].prefix { $0 != "\"" }
         return value.isEmpty ? nil : String(value)
+    }
+
+    /// A private attribute's value on every node that has one (`attrd_updater --query --all`); empty when
+    /// no node has it or no cluster answers.
+    public func privateAttributeOnAllNodes(_ name: String) -> [String: String] {
+        guard let result = try? ChildProcess.run(sbindir + "/attrd_updater", ["--name", name, "--query", "--all"],
+                                                 timeoutSeconds: 10),
+              result.succeeded
+        else { return [:] }
+        return Cluster.parseAttributeQuery(result.output)
+    }
+
+    /// `name="pgha-decision-pgsqld" host="n1" value="..."` per line. attrd_updater prints the value as it is,
+    /// without escaping: it runs to the line's last double quote.
+    static func parseAttributeQuery(_ output: String) -> [String: String] {
+        var values: [String: String] = [:]
+        for line in output.split(separator: "\n") {
+            guard let hostStart = line.firstRange(of: " host=\"")?.upperBound,
+                  let hostEnd = line[hostStart...].firstRange(of: "\" value=\""),
+                  let lastQuote = line.lastIndex(of: "\""), lastQuote >= hostEnd.upperBound
+            else { continue }
+            let host = String(line[hostStart..<hostEnd.lowerBound])
+            let value = String(line[hostEnd.upperBound..<lastQuote])
+            if !value.isEmpty { values[host] = value }
+        }
+        return values
+    }
+
+    /// The whole CIB, configuration and status (`cibadmin --query`).
+    public func cibXML() throws(StatusError) -> String {
+        try Cluster.output(of: sbindir + "/cibadmin", ["--query"], named: "cibadmin --query")
+    }
+
+    /// The cluster as crm_mon sees it, once, as XML.
+    public func crmMonXML() throws(StatusError) -> String {
+        try Cluster.output(of: sbindir + "/crm_mon", ["--one-shot", "--output-as=xml"], named: "crm_mon --output-as=xml")
+    }
+
+    private static func output(of path: String, _ arguments: [String], named command: String) throws(StatusError) -> String {
+        guard ChildProcess.isExecutable(path) else {
+            throw .noCluster(command: command, output: "\(path) is not installed")
+        }
+        let result: ProcessResult
+        do {
+            result = try ChildProcess.run(path, arguments, timeoutSeconds: 20)
+        } catch {
+            throw .noCluster(command: command, output: error.reason)
+        }
+        guard result.succeeded else {
+            // crm_mon's XML names the error in <error> lines; the plain tools print it as text.
+            let errors = result.output.split(separator: "\n").compactMap { line -> String? in
+                guard let start = line.firstRange(of: "<error>")?.upperBound,
+                      let end = line.firstRange(of: "</error>")?.lowerBound, start <= end else { return nil }
+                return String(line[start..<end])
+            }
+            let text = errors.isEmpty ? result.output.trimmingWhitespace : errors.joined(separator: "; ")
+            throw .noCluster(command: command, output: text.isEmpty ? "exit status \(result.status)" : text)
+        }
+        return result.output
     }
 
     public func deletePrivateAttribute(_ name: String, node: String) {
