@@ -12,9 +12,13 @@ DESTDIR ?=
 # Pacemaker looks for OCF agents of provider heartbeat here, whatever the prefix of the rest.
 OCFDIR = $(PREFIX)/lib/ocf/resource.d/heartbeat
 MAN7DIR = $(PREFIX)/share/man/man7
+# pgha-admin (pgha status, --help, --version), which pgha execs; and pgha on the PATH for admins.
+LIBDIR = $(PREFIX)/lib/pgha
+SBINDIR = $(PREFIX)/sbin
 DOCDIR = $(PREFIX)/share/doc/pgha
 
 BIN = .build/release/pgha
+ADMIN = .build/release/pgha-admin
 MAN = doc/ocf_heartbeat_pgha.7
 EXAMPLES = ocf/examples/pgha.crm ocf/examples/pgha.pcs ocf/examples/postgresql.conf ocf/examples/pg_hba.conf
 # swift build is incremental, but starting it costs seconds: run it only when a source changed.
@@ -35,8 +39,10 @@ $(MAN): $(BIN) ocf/man/make-man ocf/man/ocf_heartbeat_pgha.7.in
 	ocf/man/make-man $(BIN) $@
 
 install: $(BIN) $(MAN)
-	install -d "$(DESTDIR)$(OCFDIR)" "$(DESTDIR)$(MAN7DIR)" "$(DESTDIR)$(DOCDIR)/examples"
+	install -d "$(DESTDIR)$(OCFDIR)" "$(DESTDIR)$(MAN7DIR)" "$(DESTDIR)$(DOCDIR)/examples" "$(DESTDIR)$(LIBDIR)" "$(DESTDIR)$(SBINDIR)"
 	install -m 755 $(BIN) "$(DESTDIR)$(OCFDIR)/pgha"
+	install -m 755 $(ADMIN) "$(DESTDIR)$(LIBDIR)/pgha-admin"
+	ln -sf "$(OCFDIR)/pgha" "$(DESTDIR)$(SBINDIR)/pgha"
 	gzip -9n <$(MAN) >"$(DESTDIR)$(MAN7DIR)/ocf_heartbeat_pgha.7.gz"
 	chmod 644 "$(DESTDIR)$(MAN7DIR)/ocf_heartbeat_pgha.7.gz"
 	install -m 644 README.md LICENSE "$(DESTDIR)$(DOCDIR)/"
@@ -45,7 +51,8 @@ install: $(BIN) $(MAN)
 
 # The OCF and man directories are shared with other packages (resource-agents): only our files go.
 uninstall:
-	rm -f "$(DESTDIR)$(OCFDIR)/pgha" "$(DESTDIR)$(MAN7DIR)/ocf_heartbeat_pgha.7.gz"
+	rm -f "$(DESTDIR)$(OCFDIR)/pgha" "$(DESTDIR)$(MAN7DIR)/ocf_heartbeat_pgha.7.gz" "$(DESTDIR)$(SBINDIR)/pgha"
+	rm -rf "$(DESTDIR)$(LIBDIR)"
 	rm -rf "$(DESTDIR)$(DOCDIR)"
 
 deb: $(BIN) $(MAN)

@@ -5,9 +5,10 @@ let package = Package(
     name: "pgha",
     products: [
         .executable(name: "pgha", targets: ["pgha"]),
+        .executable(name: "pgha-admin", targets: ["pgha-admin"]),
     ],
     dependencies: [
-        // Only the admin commands (`pgha status`) parse options with it; the OCF entry point never does.
+        // Only pgha-admin (`pgha status`) parses options with it; the OCF binary never links it.
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
@@ -23,8 +24,14 @@ let package = Package(
             name: "PGHA",
             dependencies: ["CLibPQ", "CPosix"]
         ),
+        // What Pacemaker runs: no argument parser, no Foundation (each monitor pays for what is linked).
         .executableTarget(
             name: "pgha",
+            dependencies: ["PGHA"]
+        ),
+        // `pgha status`, `--help`, `--version`: pgha execs it.
+        .executableTarget(
+            name: "pgha-admin",
             dependencies: ["PGHA", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(

@@ -4,9 +4,9 @@ import Glibc
 import PGHA
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-// Admin commands (`pgha status`, `--help`, `--version`) go to the argument parser; everything else, every
-// action Pacemaker sends included, goes to runAgent as it is, with no parsing on the way.
+// Admin commands (`pgha status`, `--help`, `--version`) run in pgha-admin; everything else, every action
+// Pacemaker sends included, goes to runAgent as it is, with no parsing on the way.
 if AdminCommandLine.handles(arguments) {
-    AdminCommand.main(arguments)
+    exit(AdminCommandLine.execAdmin(arguments))
 }
 exit(runAgent(arguments: arguments, environment: .current()))
