@@ -138,6 +138,28 @@ def crm(*argv, check=True):
     return in_node(any_live_node(), *argv, check=check)
 
 
+def failed_actions():
+    """Pacemaker's failure records (crm_mon's <failure .../> tags), as `crm_mon` shows them to an operator."""
+    mon = crm("crm_mon", "-1", "--output-as=xml").stdout
+    assert "<pacemaker-result" in mon, mon
+    return re.findall(r"<failure [^>]*>", mon)
+
+
+def fail_counts(resource="pgsqld"):
+    """Each node's fail count of `resource` ("0" when clean; "INFINITY" once a start failed)."""
+    counts = {}
+    for node in NODES:
+        out = crm("crm_failcount", "--query", "--resource", resource, "--node", node, check=False).stdout
+        found = re.search(r"value=(\S+)", out)
+        counts[node] = found.group(1) if found else out.strip()
+    return counts
+
+
+def no_scar():
+    """True once no failure record and no fail count is left: what a healthy cluster shows an operator."""
+    return not failed_actions() and all(v == "0" for v in fail_counts().values())
+
+
 def promoted_in_pacemaker():
     xml = crm("crm_mon", "-1", "--output-as=xml", check=False).stdout
     out = subprocess.run(["python3", os.path.join(LAB, "cluster-state"), "promoted"], input=xml,
