@@ -3,14 +3,15 @@ import Testing
 
 /// Notify variables as Pacemaker sets them. `legacy` uses the 2.0 names (master/slave), else the 2.1 ones.
 func notification(_ timing: String, _ operation: String, promote: [String] = [], promoted: [String] = [],
-                  unpromoted: [String] = [], active: [String], start: [String] = [], legacy: Bool = false) -> [String: String] {
+                  unpromoted: [String] = [], active: [String], start: [String] = [], demote: [String] = [],
+                  stop: [String] = [], legacy: Bool = false) -> [String: String] {
     let prefix = "OCF_RESKEY_CRM_meta_notify_"
     var environment = [
         prefix + "type": timing, prefix + "operation": operation,
         prefix + "promote_uname": promote.joined(separator: " ") + " ",
         prefix + "start_uname": " " + start.joined(separator: "  "),
         prefix + "active_uname": active.joined(separator: " "),
-        prefix + "stop_uname": "", prefix + "demote_uname": "",
+        prefix + "stop_uname": stop.joined(separator: " "), prefix + "demote_uname": demote.joined(separator: " "),
     ]
     environment[prefix + (legacy ? "master_uname" : "promoted_uname")] = promoted.joined(separator: " ")
     environment[prefix + (legacy ? "slave_uname" : "unpromoted_uname")] = unpromoted.joined(separator: " ")

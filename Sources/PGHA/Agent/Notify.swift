@@ -17,6 +17,7 @@ func notify(_ context: ActionContext) -> OCFReturnCode {
         if event.timing == .post { context.removeState("scores") }
         switch (event.timing, event.operation) {
         case (.pre, .promote):
+            noteSwitchover(event, resource: resource, context: context)
             try publishWALPosition(resource, context: context)
         case (.post, .promote), (.post, .start):
             try followPromoted(event, resource: resource, context: context)

@@ -13,6 +13,7 @@ func promote(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
         throw .unexpectedState("only a running standby can be promoted")
     }
 
+    try checkSwitchover(resource, context: context)
     // The promotion score is only a hint, set by a monitor that may be old: the published positions of
     // this transition decide.
     if context.environment.hasCloneMeta, Cluster().isInstalled {
