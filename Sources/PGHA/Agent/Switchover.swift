@@ -46,7 +46,7 @@ func checkSwitchover(_ resource: Resource, context: ActionContext) throws(AgentE
     var replayed: WALPosition?
     let seconds = min(15, max(2, context.budget(default: 30) / 3))
     let done = Clock.waitUntil(timeout: Double(seconds), interval: 0.2) {
-        replayed = try? localReplayPosition(session)
+        replayed = try? localWALPosition(session, replayedOnly: true)
         return replayed.map { hasReplayed(upTo: end, replayed: $0) } ?? false
     }
     let facts = "\(source)'s WAL ends at \(end) (its shutdown checkpoint), replayed here up to \(replayed?.description ?? "unknown")"
@@ -63,17 +63,5 @@ func walEnd(of node: String, resource: Resource) throws(AgentError) -> WALPositi
     let identity = try Session(conninfo: conninfo, as: resource.user).simpleQuery("IDENTIFY_SYSTEM").first ?? []
     guard identity.count >= 3, let timeline = identity[1].flatMap({ UInt32($0) }), let lsn = identity[2].flatMap({ LSN($0) })
     else { throw .query("IDENTIFY_SYSTEM on \(node) gave no position") }
-    return WALPosition(timeline: timeline, lsn: lsn)
-}
-
-/// The end of the last record this standby replayed, on the timeline it lies on.
-func localReplayPosition(_ session: Session) throws(AgentError) -> WALPosition {
-    let row = try session.query("""
-        SELECT pg_last_wal_replay_lsn(), (SELECT timeline_id FROM pg_control_checkpoint()),
-               (SELECT received_tli FROM pg_stat_wal_receiver)
-        """).first ?? []
-    guard row.count == 3, let lsn = row[0].flatMap({ LSN($0) }) else { throw .query("no replay position") }
-    let timeline = [row[1], row[2]].compactMap { $0.flatMap { UInt32($0) } }.max()
-    guard let timeline else { throw .query("no timeline known for this standby") }
     return WALPosition(timeline: timeline, lsn: lsn)
 }

@@ -1,7 +1,8 @@
 /// Where this standby's WAL ends: the greater of received and replayed LSN, on the timeline that LSN lies
 /// on. `pg_control_checkpoint()` alone is not enough: it names the timeline of the last restartpoint, which
 /// lags behind a standby that followed a promotion.
-func localWALPosition(_ session: Session) throws(AgentError) -> WALPosition {
+/// `replayedOnly`: the end of the last replayed record instead (what a switchover must prove).
+func localWALPosition(_ session: Session, replayedOnly: Bool = false) throws(AgentError) -> WALPosition {
     let row = try session.query("""
         SELECT pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn(),
                (SELECT timeline_id FROM pg_control_checkpoint()),
@@ -9,7 +10,7 @@ func localWALPosition(_ session: Session) throws(AgentError) -> WALPosition {
                (SELECT f FROM pg_ls_dir('pg_wal') f WHERE f ~ '^[0-9A-F]{8}\\.history$' ORDER BY f DESC LIMIT 1)
         """).first ?? []
     func field(_ index: Int) -> String? { row.count > index ? row[index] : nil }
-    guard let lsn = [field(0), field(1)].compactMap({ $0.flatMap { LSN($0) } }).max() else {
+    guard let lsn = (replayedOnly ? [field(1)] : [field(0), field(1)]).compactMap({ $0.flatMap { LSN($0) } }).max() else {
         throw .query("no WAL position: the instance is not in recovery")
     }
     var latestHistory: (timeline: UInt32, history: TimelineHistory)?

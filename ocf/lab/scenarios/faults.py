@@ -123,6 +123,8 @@ def switchover():
         log = f"{lab.STATE}/{old}/log/pacemaker/pacemaker.log"
         log_start = os.path.getsize(log) if os.path.exists(log) else 0
         target = next(n for n in lab.NODES if n != old)
+        target_log = f"{lab.STATE}/{target}/log/pacemaker/pacemaker.log"
+        target_start = os.path.getsize(target_log) if os.path.exists(target_log) else 0
         report["new"] = target
         lab.crm("crm_resource", "--move", "--promoted", "--resource", "pgsql-ha", "--node", target)
         try:
@@ -136,7 +138,13 @@ def switchover():
             report["old_back_s"] = elapsed(report)
         finally:
             lab.crm("crm_resource", "--clear", "--resource", "pgsql-ha")
+        # Once the move constraint is gone, the role must stay where it went: no second move.
+        lab.crm("crm_resource", "--wait", "--timeout=60s", check=False)
+        report["second_move"] = lab.writable_nodes() != [target]
     with open(log, errors="replace") as f:
         f.seek(log_start)
         report["rewound"] = "pg_rewind" in f.read()
+    with open(target_log, errors="replace") as f:
+        f.seek(target_start)
+        report["proven"] = f"switchover from {old} proven" in f.read()
     return report

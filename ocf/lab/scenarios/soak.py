@@ -7,7 +7,10 @@ after a new `up` when it does not), acknowledged rows lost, moments with two wri
 max seconds from the fault to a writable primary. Not a test: it asserts nothing, and exits 1 when any run
 failed, lost an acknowledged row or saw two writable primaries.
 
-usage: ocf/lab/soak [N]        e.g. PGHA_LAB_SYNC_STANDBYS=1 ocf/lab/soak 10"""
+usage: ocf/lab/soak [N]        e.g. PGHA_LAB_SYNC_STANDBYS=1 ocf/lab/soak 10
+       PGHA_LAB_REWIND=false PGHA_SOAK_SCENARIOS=switchover ocf/lab/soak 10   switchovers back and forth:
+       each proven (the candidate replayed the old primary's shutdown checkpoint), the old primary back
+       without pg_rewind, the role staying where it went once the move constraint is cleared"""
 import os
 import statistics
 import sys
@@ -23,6 +26,10 @@ SCENARIOS = (
     ("link cut + node writer", lambda: faults.cut_primary_link(node_writer=True)),
     ("switchover", faults.switchover),
 )
+# PGHA_SOAK_SCENARIOS=switchover (names, comma-separated, as in the first column) runs only those.
+if os.environ.get("PGHA_SOAK_SCENARIOS"):
+    wanted = [w.strip() for w in os.environ["PGHA_SOAK_SCENARIOS"].split(",")]
+    SCENARIOS = tuple(s for s in SCENARIOS if s[0] in wanted)
 
 
 def recover():
@@ -68,6 +75,9 @@ def main():
                             f"{report['node_acked_after_fault']} after the cut, uncertain {report['node_uncertain']}")
                 else:
                     note = f"{report.get('before')}->{report.get('new')}"
+                    if "second_move" in report:
+                        note += (f"; proven {report['proven']}, rewound {report['rewound']}, "
+                                 f"second move {report['second_move']}, old back {report.get('old_back_s')} s")
                 uncertain = report.get("uncertain", 0) + report.get("node_uncertain", 0)
                 print(f"{name:<24} {run:>3} {'ok' if error is None else 'FAILED':<7} "
                       f"{report.get('writable_s', float('nan')):>10} {report.get('lost', '-'):>5} "
@@ -89,7 +99,12 @@ def main():
             median = f"{statistics.median(times):.1f}" if times else "-"
             worst = f"{max(times):.1f}" if times else "-"
             print(f"{name:<24} {len(results):>4} {failures:>8} {lost:>5} {split:>11} {median:>17} {worst:>5}")
-            bad |= bool(failures or lost or split)
+            moved = sum(1 for _, r in results if r.get("second_move"))
+            rewound = sum(1 for _, r in results if r.get("rewound") and "second_move" in r)
+            if any("second_move" in r for _, r in results):
+                print(f"{'':<24} proven {sum(1 for _, r in results if r.get('proven'))}, rewound {rewound}, "
+                      f"second moves {moved}")
+            bad |= bool(failures or lost or split or moved or rewound)
         if why and os.environ.get("PGHA_LAB_KEEP") != "1":
             lab.script("down", check=False)
     return 1 if bad else 0

@@ -54,6 +54,8 @@ def test_4_switchover(cluster):
     no_split_brain(report)
     assert report["after"] == report["new"]
     assert not report["rewound"], "the old primary rejoined without a rewind"
+    assert report["proven"], f"{report['new']} promoted without logging the switchover proof"
+    assert not report["second_move"], "the role moved again once the move constraint was cleared"
 
 
 def test_5_kill_standby_postmaster(cluster):

@@ -82,6 +82,8 @@ def test_4_switchover(cluster):
     assert report["after"] == report["new"]
     assert report["lost"] == 0, f"{report['lost']} acknowledged rows lost"
     assert not report["rewound"], f"{report['before']} needed pg_rewind to rejoin after a clean switchover"
+    assert report["proven"], f"{report['new']} promoted without logging the switchover proof"
+    assert not report["second_move"], "the role moved again once the move constraint was cleared"
     assert_synchronous(report["after"])
 
 
