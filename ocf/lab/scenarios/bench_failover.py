@@ -2,7 +2,9 @@
 """Failover figures on the lab: scenarios 2 (kill -9 of the primary's postmaster), 3 (its link cut) and
 4 (switchover), N runs each, under client traffic. Prints every run and the medians: seconds from the
 fault to a writable primary, to the other standby streaming from it, to the old primary back as a
-standby, and acknowledged rows lost. A benchmark: it asserts nothing about time.
+standby, and acknowledged rows lost; and for the kill and the cut, where those seconds went, from
+Pacemaker's logs (timeline.py): failure detected, fence done, promote asked, promote done, post-promote
+notification done. A benchmark: it asserts nothing about time.
 
 usage: ocf/lab/bench-failover [N]      (timings from PGHA_LAB_* variables, see ocf/lab/lib.sh)"""
 import os
@@ -12,6 +14,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import faults  # noqa: E402
 import lab  # noqa: E402
+import timeline  # noqa: E402
 
 FIELDS = ("writable_s", "other_streaming_s", "old_back_s", "lost")
 
@@ -34,9 +37,19 @@ def main():
                 print(f"{report['scenario']:<28} {run:>3} " + " ".join(
                     f"{report.get(f, float('nan')):>{w}}" for f, w in zip(FIELDS, (11, 8, 11, 5)))
                     + f" {len(report['violations']):>12}", flush=True)
+                if "fault_at" in report:
+                    report["milestones"] = timeline.milestones(report)
+                    print(f"{'':<32} " + ", ".join(f"{k} {v}" for k, v in report["milestones"].items()), flush=True)
             medians = [statistics.median(r[f] for r in reports if f in r) for f in FIELDS]
             print(f"{reports[0]['scenario'] + ' (median)':<28} {'':>3} " + " ".join(
                 f"{m:>{w}}" for m, w in zip(medians, (11, 8, 11, 5))), flush=True)
+            if all("milestones" in r for r in reports):
+                names = list(reports[0]["milestones"])
+                parts = []
+                for name in names:
+                    values = [r["milestones"][name] for r in reports if r["milestones"][name] is not None]
+                    parts.append(f"{name} {statistics.median(values) if values else '-'}")
+                print(f"{'':<32} median: " + ", ".join(parts), flush=True)
     finally:
         if started_here and os.environ.get("PGHA_LAB_KEEP") != "1":
             lab.script("down", check=False)

@@ -99,7 +99,9 @@ def follow_times(report, old):
 def kill_primary():
     report = {"scenario": "kill -9 primary postmaster"}
     with traffic(report) as old:
-        os.kill(lab.postmaster_pid(old), 9)
+        pid = lab.postmaster_pid(old)
+        report["fault_at"] = time.time()
+        os.kill(pid, 9)
         follow_times(report, old)
     return report
 
