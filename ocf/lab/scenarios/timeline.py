@@ -40,7 +40,7 @@ def milestones(report):
     old, new, since = report["before"], report.get("new"), report["fault_at"]
     patterns = [
         ("detected", re.compile(
-            rf"Result of monitor operation for pgsqld on {old}: (?!ok)|pgsqld_monitor_\d+@{old} .*(not running|failed)"
+            rf"Result of monitor operation for pgsqld on {old}: (not running|promoted \(failed\)|error|failed)"
             rf"|Node {old} state is now lost|peer_update_callback.*{old}.*lost|Our peer on the DC \({old}\) is dead")),
         ("fenced", re.compile(rf"Operation '(reboot|off)' .*targeting {old}.*(OK|returned 0|complete)"
                               rf"|Peer {old} was terminated \(reboot\) .*: OK")),
