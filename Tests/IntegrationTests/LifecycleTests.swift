@@ -60,6 +60,29 @@ import Testing
         #expect(try node.pgha("monitor").code == 0)
     }
 
+    @Test("start waits for what is left of a killed postmaster (a process still named postgres in postmaster.pid)")
+    func startWaitsForLeftovers() throws {
+        let workspace = try Workspace()
+        let build = try #require(PostgresBuild.available.first)
+        let node = try workspace.node("n1", build)
+        try node.initialize()
+        try #require(try node.pgha("start").code == 0)
+        try #require(try node.pgha("stop").code == 0)
+        // A stand-in for the previous postmaster: a process named postgres, its pid in postmaster.pid.
+        let fake = workspace.path + "/postgres"
+        try FileManager.default.createSymbolicLink(atPath: fake, withDestinationPath: "/bin/sleep")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: fake)
+        process.arguments = ["3"]
+        try process.run()
+        try "\(process.processIdentifier)\n\(node.datadir)\n".write(toFile: node.datadir + "/postmaster.pid", atomically: true, encoding: .utf8)
+        try run("/bin/chown", ["postgres:postgres", node.datadir + "/postmaster.pid"])
+        let started = try node.pgha("start")
+        #expect(started.code == 0, "start once the stand-in is gone: \(started.log)\n\(node.serverLog)")
+        #expect(!process.isRunning, "start waited for it")
+        #expect(try node.pgha("monitor").code == 0)
+    }
+
     @Test("the agent also works when run as system_user itself", arguments: PostgresBuild.available.prefix(1))
     func runAsSystemUser(build: PostgresBuild) throws {
         let workspace = try Workspace()

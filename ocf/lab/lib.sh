@@ -51,6 +51,9 @@ LAB_PGDATA=$LAB_STATE/pgdata
 LAB_TOKEN_MS=${PGHA_LAB_TOKEN_MS:-3000}
 LAB_DC_DEADTIME=${PGHA_LAB_DC_DEADTIME:-5s}
 LAB_MONITOR_PROMOTED=${PGHA_LAB_MONITOR_PROMOTED:-15s}
+# What a failed promoted monitor leads to: fence (the node is rebooted) or restart (the instance is recovered
+# in place, no fencing: a crashed postmaster leaves a healthy node).
+LAB_ONFAIL_PROMOTED=${PGHA_LAB_ONFAIL_PROMOTED:-fence}
 LAB_MONITOR_UNPROMOTED=${PGHA_LAB_MONITOR_UNPROMOTED:-16s}
 LAB_MONITOR_TIMEOUT=${PGHA_LAB_MONITOR_TIMEOUT:-16s}   # the agent's meta-data advises 15s/16s
 LAB_STONITH_TIMEOUT=${PGHA_LAB_STONITH_TIMEOUT:-60s}

@@ -80,7 +80,17 @@ func startAsStandby(_ resource: Resource, context: ActionContext, promoted: Stri
     context.log.info("starting as a standby: primary_conninfo '\(configuration.primaryConninfo)' slot \(configuration.primarySlotName)")
     let budget = context.budget(default: 60)
     let deadline = Clock.now + Double(budget)
-    try resource.control.start(timeoutSeconds: budget)
+    // Moments after a crash (kill -9, on-fail=restart) the old postmaster and its children may not be gone
+    // yet, and PostgreSQL refuses to start beside them: they go on their own within a second or two.
+    var leftovers: String?
+    let clean = Clock.waitUntil(timeout: Double(max(1, budget / 3)), interval: 0.1) {
+        leftovers = resource.dataDirectory.leftoversOfPreviousServer
+        return leftovers == nil
+    }
+    guard clean else {
+        throw .unexpectedState("cannot start: \(leftovers ?? "the previous postmaster") still there after \(max(1, budget / 3)) s")
+    }
+    try resource.control.start(timeoutSeconds: max(1, Int(deadline - Clock.now)))
     // pg_ctl -w returns once the postmaster runs; a standby opens for connections only when consistent,
     // which after pg_rewind means once it has streamed up to the source's position.
     var state = InstanceState.stopped

@@ -35,6 +35,29 @@ public struct DataDirectory: Sendable {
         FileSystem.read(file("PG_VERSION")).flatMap { ServerVersion(pgVersionFile: $0) }
     }
 
+    /// What is left of a postmaster killed moments ago that keeps a new one from starting: the process
+    /// itself until its parent reaps it (PostgreSQL counts a zombie as running), and its children, attached
+    /// to its shared memory until they notice it is gone. nil when nothing is left.
+    public var leftoversOfPreviousServer: String? {
+        guard let text = FileSystem.read(file("postmaster.pid")) else { return nil }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingWhitespace }
+        if let pid = lines.first.flatMap({ pid_t($0) }), pid > 0, kill(pid, 0) == 0 || errno == EPERM,
+           let comm = FileSystem.read("/proc/\(pid)/comm"), comm.hasPrefix("postgres") || comm.hasPrefix("postmaster") {
+            return "process \(pid) of the previous postmaster"
+        }
+        // Line 7: the shared memory key and id; /proc/sysvipc/shm: key shmid perms size cpid lpid nattch ...
+        if lines.count > 6, let id = lines[6].split(separator: " ").last.map(String.init), Int(id) != nil,
+           let table = FileSystem.read("/proc/sysvipc/shm") {
+            for row in table.split(separator: "\n").dropFirst() {
+                let fields = row.split(separator: " ")
+                if fields.count > 6, fields[1] == id, let attached = Int(fields[6]), attached > 0 {
+                    return "\(attached) process\(attached == 1 ? "" : "es") still attached to the previous postmaster's shared memory"
+                }
+            }
+        }
+        return nil
+    }
+
     /// The postmaster's pid when postmaster.pid names a live postgres process. A stale file (left by a
     /// crash, or naming a pid now reused by something else) gives nil.
     public var runningPostmasterPID: pid_t? {

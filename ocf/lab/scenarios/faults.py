@@ -84,14 +84,22 @@ def new_writable(old):
     return writable[0] if len(writable) == 1 and writable[0] != old else None
 
 
-def follow_times(report, old):
-    new = lab.wait_for("a new writable primary", DEADLINE, lambda: new_writable(old))
+def follow_times(report, old, in_place=False):
+    """in_place: the old primary may be the one writable again (on-fail=restart recovers a crashed
+    postmaster on its node); it must have stopped being writable first."""
+    if in_place:
+        lab.wait_for(f"{old} not writable", DEADLINE, lambda: old not in lab.writable_nodes())
+        new = lab.wait_for("a writable primary", DEADLINE,
+                           lambda: (lambda w: w[0] if len(w) == 1 else None)(lab.writable_nodes()))
+    else:
+        new = lab.wait_for("a new writable primary", DEADLINE, lambda: new_writable(old))
     report["writable_s"] = elapsed(report)
     others = [n for n in lab.NODES if n not in (old, new)]
     lab.wait_for(f"{', '.join(others)} streaming from {new}", DEADLINE,
                  lambda: set(others) <= set(lab.streaming_to(new)))
     report["other_streaming_s"] = elapsed(report)
-    lab.wait_for(f"{old} back, streaming from {new}", DEADLINE * 2, lambda: old in lab.streaming_to(new))
+    if new != old:
+        lab.wait_for(f"{old} back, streaming from {new}", DEADLINE * 2, lambda: old in lab.streaming_to(new))
     report["old_back_s"] = elapsed(report)
     report["new"] = new
 
@@ -102,7 +110,7 @@ def kill_primary():
         pid = lab.postmaster_pid(old)
         report["fault_at"] = time.time()
         os.kill(pid, 9)
-        follow_times(report, old)
+        follow_times(report, old, in_place=lab.setting("PGHA_LAB_ONFAIL_PROMOTED") == "restart")
     return report
 
 
