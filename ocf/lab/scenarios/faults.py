@@ -3,6 +3,7 @@ fault: a new writable primary, the other standbys streaming from it, the old pri
 Used by the scenario tests (which assert) and by the failover benchmark (which prints)."""
 import contextlib
 import os
+import re
 import subprocess
 import time
 
@@ -157,4 +158,52 @@ def switchover():
     with open(target_log, errors="replace") as f:
         f.seek(target_start)
         report["proven"] = f"switchover from {old} proven" in f.read()
+    return report
+
+
+def fence_during_promote():
+    """kill -9 of the primary's postmaster; the moment Pacemaker starts the promotion of the node it chose
+    (the pre-promote notification goes out), that node is struck down as fencing would (every process
+    killed, no clean stop), and the cluster fences it once it has quorum again. The cluster must end with one
+    writable primary, never two."""
+    report = {"scenario": "candidate fenced during its promotion"}
+    with traffic(report) as old:
+        logs = {n: f"{lab.STATE}/{n}/log/pacemaker/pacemaker.log" for n in lab.NODES}
+        offsets = {n: os.path.getsize(p) if os.path.exists(p) else 0 for n, p in logs.items()}
+        pid = lab.postmaster_pid(old)
+        report["fault_at"] = time.time()
+        os.kill(pid, 9)
+        candidate, struck = None, False
+        deadline = time.monotonic() + DEADLINE
+        while not struck and time.monotonic() < deadline:
+            for node, path in logs.items():
+                try:
+                    with open(path, "rb") as f:
+                        f.seek(offsets[node])
+                        chunk = f.read()
+                except OSError:
+                    continue
+                # Whole lines only: a line still being written is read next time.
+                chunk = chunk[:chunk.rfind(b"\n") + 1]
+                offsets[node] += len(chunk)
+                for line in chunk.decode(errors="replace").splitlines():
+                    chosen = re.search(r"Promote +\S+ +\( Unpromoted -> Promoted (\S+) \)", line)
+                    if chosen:
+                        candidate = chosen.group(1)
+                    if candidate and "Initiating notify operation pgsqld_pre_notify_promote_0" in line:
+                        lab.script("node", "destroy", candidate)
+                        report["candidate"] = candidate
+                        report["struck_s"] = elapsed(report)
+                        struck = True
+                        break
+                if struck:
+                    break
+            time.sleep(0.02)
+        assert struck, f"no promotion started within {DEADLINE} s of the kill"
+        new = lab.wait_for("a writable primary", DEADLINE * 2,
+                           lambda: (lambda w: w[0] if len(w) == 1 and w[0] != candidate else None)(lab.writable_nodes()))
+        report["writable_s"] = elapsed(report)
+        report["new"] = new
+        lab.wait_for(f"{candidate} back, streaming from {new}", DEADLINE * 3, lambda: candidate in lab.streaming_to(new))
+        report["candidate_back_s"] = elapsed(report)
     return report

@@ -124,3 +124,14 @@ def test_5_no_quorum_waits_for_the_old_primary(cluster):
     no_split_brain(report)
     assert report["lost"] == 0, f"{report['lost']} acknowledged rows lost"
     assert_synchronous(report["after"])
+
+
+def test_6_candidate_fenced_during_its_promotion(cluster):
+    """The node chosen to replace a killed primary is struck down between its pre-promote notification and
+    the end of the promotion: the cluster (once the old primary is back and quorum with it) ends with one
+    writable primary, never two, holding every acknowledged row; the struck node rejoins as a standby."""
+    report = faults.fence_during_promote()
+    no_split_brain(report)
+    assert report["new"] != report["candidate"]
+    assert report["lost"] == 0, f"{report['lost']} acknowledged rows lost"
+    assert_synchronous(report["after"])
