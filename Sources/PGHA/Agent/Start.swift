@@ -48,12 +48,11 @@ func setInitialPromotionScore(_ resource: Resource, context: ActionContext) {
 /// Starts a stopped instance as a standby of the known primary, once it is clear that it can follow it.
 func checkAndStartAsStandby(_ resource: Resource, context: ActionContext) throws(AgentError) {
     let promoted = knownPromotedNode(resource, context: context)
-    if let primary = promoted, primary != resource.node,
-       try recloneIfSlotLost(resource, primary: primary, context: context) {
-        try startAsStandby(resource, context: context, promoted: primary)
-        return
-    }
     if let primary = promoted, primary != resource.node {
+        if try recloneIfSlotLost(resource, primary: primary, context: context) {
+            try startAsStandby(resource, context: context, promoted: primary)
+            return
+        }
         let control = try ControlData.read(bindir: resource.bindir, datadir: resource.parameters.datadir,
                                            as: resource.user)
         if control.wasPrimary {
