@@ -102,7 +102,7 @@ import Testing
         #expect(eventually { (try? a.sql("SELECT count(*) FROM t")) == "1" }, "n1's diverged rows are gone")
     }
 
-    @Test("a crashed primary demoted before the new primary is known replays its own WAL; start then rewinds it",
+    @Test("a crashed primary started before the new primary is known replays its own WAL; start then rewinds it",
           arguments: PostgresBuild.available)
     func crashedThenDemotedBlind(build: PostgresBuild) throws {
         let workspace = try Workspace()
@@ -110,14 +110,18 @@ import Testing
         try Self.failOver(a, b)
         try a.sql("INSERT INTO t SELECT generate_series(100, 1100)")
         try Self.crash(a)
-        // As after a reboot by fencing: HA_RSCTMP is empty, and Pacemaker demotes the crashed primary
-        // before the new primary is known. It starts as a standby of nobody and replays its own WAL, so its
+        // Demote leaves a crashed primary stopped, for the start of Pacemaker's recovery.
+        let demoted = try a.pgha("demote")
+        #expect(demoted.code == 0 && demoted.log.contains("left stopped"), "demote: \(demoted.log)")
+        #expect(try a.pgha("monitor").code == 7, "nothing runs (a probe)")
+        // As after a reboot by fencing: HA_RSCTMP is empty, and Pacemaker starts the crashed primary before
+        // the new primary is known. It starts as a standby of nobody and replays its own WAL, so its
         // control file no longer says it was a primary.
         for file in try FileManager.default.contentsOfDirectory(atPath: a.stateDirectory) {
             try FileManager.default.removeItem(atPath: a.stateDirectory + "/" + file)
         }
-        let demoted = try a.pgha("demote")
-        try #require(demoted.code == 0, "demote: \(demoted.log)\n\(a.serverLog)")
+        let blind = try a.pgha("start")
+        try #require(blind.code == 0, "start with no primary known: \(blind.log)\n\(a.serverLog)")
         try #require(try a.pgha("stop").code == 0)
         let promoted = notification("post", "promote", promote: ["n2"], unpromoted: ["n1"], active: ["n1", "n2"])
         try #require(try a.pgha("notify", promoted).code == 0)
