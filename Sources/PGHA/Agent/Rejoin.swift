@@ -24,14 +24,20 @@ func rejoinFormerPrimary(_ resource: Resource, control: ControlData, primary: St
         recordDecision("former primary can follow \(primary): \(facts)", context: context)
     case .diverged(let fork):
         let forkText = fork.map { "fork point \($0)" } ?? "timeline \(timeline) not in its history"
-        guard resource.parameters.rewind else {
-            recordDecision("refused: diverged from \(primary) (\(forkText); \(facts)); rewind=false", context: context)
-            throw .refused("diverged from \(primary) (\(forkText); \(facts)): set rewind=true or rebuild this node with pg_basebackup")
-        }
-        context.log.warning("diverged from \(primary) (\(forkText); \(facts)): rewinding")
-        recordDecision("diverged from \(primary) (\(forkText); \(facts)): rewinding", context: context)
-        try rewind(resource, primary: primary, context: context)
+        try rewindOrRefuse(resource, primary: primary, why: "diverged from \(primary) (\(forkText); \(facts))",
+                           context: context)
     }
+}
+
+/// A node that cannot follow `primary` as it is: rewound with rewind=true, else refused, `why` saying so.
+func rewindOrRefuse(_ resource: Resource, primary: String, why: String, context: ActionContext) throws(AgentError) {
+    guard resource.parameters.rewind else {
+        recordDecision("refused: \(why); rewind=false", context: context)
+        throw .refused("\(why): set rewind=true or rebuild this node with pg_basebackup")
+    }
+    context.log.warning("\(why): rewinding")
+    recordDecision("\(why): rewinding", context: context)
+    try rewind(resource, primary: primary, context: context)
 }
 
 /// The primary's timeline, WAL position and timeline history, over a replication connection (the same
@@ -165,11 +171,5 @@ func rejoinStandbyReplayedPastFork(_ resource: Resource, recoveryPoint: WALPosit
                              history: history)
     guard case .diverged(let fork) = verdict else { return }
     let facts = "minimum recovery point \(recoveryPoint), primary \(primary) timeline \(primaryTimeline) lsn \(primaryLSN), fork point \(fork.map { "\($0)" } ?? "none")"
-    guard resource.parameters.rewind else {
-        recordDecision("refused: replayed past \(primary)'s fork point (\(facts)); rewind=false", context: context)
-        throw .refused("replayed past \(primary)'s fork point (\(facts)): set rewind=true or rebuild this node with pg_basebackup")
-    }
-    context.log.warning("replayed past \(primary)'s fork point (\(facts)): rewinding")
-    recordDecision("replayed past \(primary)'s fork point (\(facts)): rewinding", context: context)
-    try rewind(resource, primary: primary, context: context)
+    try rewindOrRefuse(resource, primary: primary, why: "replayed past \(primary)'s fork point (\(facts))", context: context)
 }
