@@ -9,6 +9,14 @@ import Glibc
 /// `.pgha-clone-partial` inside the data directory, the old files (if any) go with PG_VERSION first, the
 /// finished clone is renamed `.pgha-clone`, and its entries are moved up with PG_VERSION last. A start that
 /// finds either directory knows which step was cut short (`DataDirectoryContents`).
+/// The parameters, when a data directory without data (`path`) may be cloned at start (bootstrap=true);
+/// otherwise the same error again.
+func parametersForBootstrap(_ environment: OCFEnvironment, path: String, empty: Bool) throws(AgentError) -> Parameters {
+    let parameters = try Parameters(environment: environment)
+    guard parameters.bootstrap else { throw .noData(path: path, empty: empty) }
+    return parameters
+}
+
 /// Returns the primary it cloned from.
 func bootstrapDataDirectory(_ parameters: Parameters, context: ActionContext) throws(AgentError) -> String {
     let user = try SystemUser(name: parameters.systemUser)
@@ -86,7 +94,9 @@ func cloneDataDirectory(_ parameters: Parameters, user: SystemUser, source: Clon
         try makeOwnedDirectory(directory.path, user: user)
     }
     if directory.contents != .cloneFinished {
-        try removeEntries(of: directory, keeping: [], user: user, context: context, only: [DataDirectoryContents.partialClone])
+        if FileSystem.exists(partial) {
+            try ChildProcess.check("/bin/rm", ["-rf", "--", partial], as: user, timeoutSeconds: 120)
+        }
         try makeOwnedDirectory(partial, user: user)
         var arguments = ["-D", partial, "-d", primarySourceConninfo(parameters, primary: source.primary),
                          "-X", "stream", "-c", "fast", "-w", "-S", source.slot]
@@ -98,7 +108,7 @@ func cloneDataDirectory(_ parameters: Parameters, user: SystemUser, source: Clon
         context.log.info("pg_basebackup from \(source.primary) done in \(Int((Clock.now - started).rounded())) s through slot \(source.slot)\(source.slotState == .usable ? "" : " (created)")")
         // The old files go only now that the new ones are complete; PG_VERSION first, so that what is left
         // is never taken for a data directory.
-        try removeEntries(of: directory, keeping: [DataDirectoryContents.partialClone], user: user, context: context)
+        try removeEntries(of: directory, except: DataDirectoryContents.partialClone, user: user, context: context)
         guard rename(partial, finished) == 0 else { throw .fileWrite(path: finished, errno: errno) }
         FileSystem.syncDirectory(directory.path)
     }
@@ -124,12 +134,11 @@ private func makeOwnedDirectory(_ path: String, user: SystemUser) throws(AgentEr
     guard chmod(path, 0o700) == 0 else { throw .fileWrite(path: path, errno: errno) }
 }
 
-/// Removes the data directory's entries, as the system user (so nothing it does not own goes), PG_VERSION
-/// first. `only`: just these names, when present. `lost+found` always stays.
-private func removeEntries(of directory: DataDirectory, keeping: Set<String>, user: SystemUser,
-                           context: ActionContext, only: Set<String>? = nil) throws(AgentError) {
-    var names = (directory.entries ?? []).filter { $0 != "lost+found" && !keeping.contains($0) }
-    if let only { names = names.filter { only.contains($0) } }
+/// Removes the data directory's entries but `kept` and `lost+found`, as the system user (so nothing it
+/// does not own goes), PG_VERSION first.
+private func removeEntries(of directory: DataDirectory, except kept: String, user: SystemUser,
+                           context: ActionContext) throws(AgentError) {
+    let names = (directory.entries ?? []).filter { $0 != "lost+found" && $0 != kept }
     guard !names.isEmpty else { return }
     if names.contains("PG_VERSION") { try FileSystem.remove(directory.file("PG_VERSION")) }
     let rest = names.filter { $0 != "PG_VERSION" }

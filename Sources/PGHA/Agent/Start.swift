@@ -6,8 +6,7 @@ func start(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
     do {
         resource = try Resource.resolve(environment: context.environment, checks: .binariesVersion)
     } catch .noData(let path, let empty) {
-        let parameters = try Parameters(environment: context.environment)
-        guard parameters.bootstrap else { throw .noData(path: path, empty: empty) }
+        let parameters = try parametersForBootstrap(context.environment, path: path, empty: empty)
         let primary = try bootstrapDataDirectory(parameters, context: context)
         // A clone just taken from the primary has nothing to compare with it: it starts as its standby.
         let cloned = try Resource.resolve(environment: context.environment, checks: .binariesVersion)

@@ -10,8 +10,7 @@ func validateAll(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
     do {
         resource = try Resource.resolve(environment: context.environment, checks: .binariesVersion)
     } catch .noData(let path, let empty) {
-        let parameters = try Parameters(environment: context.environment)
-        guard parameters.bootstrap else { throw .noData(path: path, empty: empty) }
+        let parameters = try parametersForBootstrap(context.environment, path: path, empty: empty)
         _ = try SystemUser(name: parameters.systemUser)
         try checkCloneMeta(context.environment, parameters: parameters)
         context.log.info("data directory \(path) \(empty ? "is empty" : "is missing"): start clones it from the primary (bootstrap=true)")
