@@ -64,6 +64,14 @@ LAB_REWIND=${PGHA_LAB_REWIND:-true}
 # A node whose data directory is missing or empty is cloned from the primary at start.
 LAB_BOOTSTRAP=${PGHA_LAB_BOOTSTRAP:-true}
 
+# Which agent manages PostgreSQL: pgha, or PAF (Debian's resource-agents-paf: ocf:heartbeat:pgsqlms, with
+# the virtual IP its standbys follow, LAB_VIP) for the side-by-side benchmark (bench-paf).
+LAB_AGENT_KIND=${PGHA_LAB_AGENT_KIND:-$(lab_recorded PGHA_LAB_AGENT_KIND)}
+LAB_AGENT_KIND=${LAB_AGENT_KIND:-pgha}
+[[ $LAB_AGENT_KIND =~ ^(pgha|paf)$ ]] || { echo "PGHA_LAB_AGENT_KIND=$LAB_AGENT_KIND: pgha or paf" >&2; exit 2; }
+LAB_VIP=$LAB_NET.10
+PAF_AGENT=/usr/lib/ocf/resource.d/heartbeat/pgsqlms
+
 LAB_RSC=pgsqld
 LAB_CLONE=pgsql-ha
 AGENT_DEST=/usr/lib/ocf/resource.d/heartbeat/pgha

@@ -10,7 +10,8 @@ import psycopg
 LAB = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STATE = os.environ.get("PGHA_LAB_STATE", "/var/lib/pgha-lab")
 # The lab's shape when nothing says otherwise (as in ocf/lab/lib.sh).
-DEFAULTS = {"PGHA_LAB_NODE_COUNT": "3", "PGHA_LAB_SYNC_STANDBYS": "0", "PGHA_LAB_ONFAIL_PROMOTED": "fence"}
+DEFAULTS = {"PGHA_LAB_NODE_COUNT": "3", "PGHA_LAB_SYNC_STANDBYS": "0", "PGHA_LAB_ONFAIL_PROMOTED": "fence",
+            "PGHA_LAB_AGENT_KIND": "pgha"}
 CONNECT = dict(port=5432, user="postgres", dbname="postgres", autocommit=True)
 
 # Set by configure(): the lab this process drives. Module attributes, read as lab.NODES etc. at run time
