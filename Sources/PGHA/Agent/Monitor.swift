@@ -106,7 +106,7 @@ func updatePromotionScores(_ resource: Resource, replication: [StandbyReplicatio
     let changes = PromotionScore.changes(wanted: wanted, cached: cached, replication: replication,
                                          inGracePeriod: inGrace)
     guard !changes.isEmpty else { return }
-    let cluster = Cluster()
+    let cluster = context.cluster
     var applied = cached
     for (node, score) in changes.sorted(by: { $0.key < $1.key }) {
         let facts = replication.first { $0.node == node }
