@@ -171,8 +171,11 @@ public struct Cluster: Sendable {
         }
         let path = sbindir + "/crm_attribute"
         guard ChildProcess.isExecutable(path) else { throw .binaryMissing(path) }
-        try ChildProcess.check(path, ["--node", node, "--lifetime", "forever", "--name", name, "--update", value],
-                               timeoutSeconds: 10)
+        let result = try ChildProcess.run(path, ["--node", node, "--lifetime", "forever", "--name", name,
+                                                 "--update", value], timeoutSeconds: 10)
+        guard result.succeeded else {
+            throw .commandFailed(command: "crm_attribute --update", status: result.status, output: result.output)
+        }
     }
 
     /// A permanent node attribute's value; nil when the node has none (not an error). Throws when the
