@@ -134,17 +134,7 @@ import Testing
     func invalidatedSlot(build: PostgresBuild) throws {
         let workspace = try Workspace()
         let (a, b) = try Self.pairWithStoppedStandby(workspace, build)
-        // A bound of 1 MB and no wal_keep_size: a few segments later the checkpoint invalidates n2's slot.
-        try a.sql("ALTER SYSTEM SET max_slot_wal_keep_size = '1MB'")
-        try a.sql("ALTER SYSTEM SET wal_keep_size = 0")
-        try a.sql("SELECT pg_reload_conf()")
-        for i in 1...4 {
-            try a.sql("INSERT INTO t VALUES (\(100 + i))")
-            try a.sql("SELECT pg_switch_wal()")
-        }
-        try a.sql("CHECKPOINT")
-        try #require(eventually { (try? a.sql("SELECT wal_status FROM pg_replication_slots WHERE slot_name = 'pgha_n2'")) == "lost" },
-                     "n2's slot invalidated: \(a.serverLog)")
+        try Self.invalidateSlot(of: b, on: a)
 
         let before = try BadInputTests.snapshot(b.datadir)
         let refused = try b.pgha("start")
@@ -161,5 +151,77 @@ import Testing
         #expect(Self.streams(b, from: a), "\(b.serverLog)")
         #expect(try a.sql("SELECT wal_status <> 'lost' AND active FROM pg_replication_slots WHERE slot_name = 'pgha_n2'") == "t")
         #expect(eventually { (try? b.sql("SELECT count(*) FROM t")) == "5" })
+    }
+
+    /// Writes four rows and four WAL segments on `primary` with a bound of 1 MB and no wal_keep_size: the
+    /// checkpoint then invalidates the stopped `standby`'s slot.
+    static func invalidateSlot(of standby: Node, on primary: Node) throws {
+        try primary.sql("ALTER SYSTEM SET max_slot_wal_keep_size = '1MB'")
+        try primary.sql("ALTER SYSTEM SET wal_keep_size = 0")
+        try primary.sql("SELECT pg_reload_conf()")
+        for i in 1...4 {
+            try primary.sql("INSERT INTO t VALUES (\(100 + i))")
+            try primary.sql("SELECT pg_switch_wal()")
+        }
+        try primary.sql("CHECKPOINT")
+        try #require(eventually { (try? primary.sql("SELECT wal_status FROM pg_replication_slots WHERE slot_name = 'pgha_\(standby.name)'")) == "lost" },
+                     "\(standby.name)'s slot invalidated: \(primary.serverLog)")
+    }
+
+    @Test("an invalidated slot is recorded on its node and replaced by one that pins nothing; the node is cloned through it or refused",
+          arguments: PostgresBuild.available)
+    func invalidatedSlotReplaced(build: PostgresBuild) throws {
+        let workspace = try Workspace()
+        let (a, b) = try Self.pairWithStoppedStandby(workspace, build)
+        let tools = try workspace.clusterTools()
+        a.clusterTools = tools
+        b.clusterTools = tools
+        let attribute = "pgha-slot-lost-pgsqld"
+        try Self.invalidateSlot(of: b, on: a)
+        // As when a third member starts while n2 is away: the primary synchronises its slots.
+        var started = notification("post", "start", promoted: ["n1"], active: ["n1", "n3"], start: ["n3"])
+        started["OCF_RESKEY_CRM_meta_notify_inactive_uname"] = "n2"
+        let slot = "SELECT coalesce(wal_status, 'none') || ' ' || (restart_lsn IS NULL) FROM pg_replication_slots WHERE slot_name = 'pgha_n2'"
+
+        // Without the record the invalidated slot is the only evidence: it stays.
+        FileManager.default.createFile(atPath: workspace.path + "/attributes.fail", contents: nil)
+        let unrecorded = try a.pgha("notify", started)
+        #expect(unrecorded.code == 0)
+        #expect(unrecorded.log.contains("slot pgha_n2 of n2 was invalidated") && unrecorded.log.contains("left as it is"), "\(unrecorded.log)")
+        #expect(try a.sql(slot) == "lost true")
+        #expect(workspace.nodeAttribute(attribute, node: "n2") == nil)
+        try FileManager.default.removeItem(atPath: workspace.path + "/attributes.fail")
+
+        // The primary's monitor finds it too (one column of its status query) and replaces it.
+        let replaced = try a.pgha("monitor")
+        #expect(replaced.code == 8)
+        #expect(replaced.log.contains("recorded in node attribute \(attribute) of n2") && replaced.log.contains("created again without reserved WAL"), "\(replaced.log)")
+        #expect(try a.sql(slot) == "none true", "the new slot reserves no WAL")
+        let recorded = try #require(workspace.nodeAttribute(attribute, node: "n2"))
+        #expect(recorded.hasPrefix("primary=n1 slot=pgha_n2 lsn=") && recorded.contains(" time="), "\(recorded)")
+
+        // Only the attribute remembers now.
+        let before = try BadInputTests.snapshot(b.datadir)
+        let refused = try b.pgha("start")
+        #expect(refused.code == 1, "\(refused.log)")
+        #expect(refused.log.contains("ocf-exit-reason:slot pgha_n2 was invalidated (max_slot_wal_keep_size; recorded by n1 at"), "\(refused.log)")
+        #expect(refused.log.contains("set bootstrap=true") && refused.log.contains("delete the node attribute \(attribute)"), "\(refused.log)")
+        #expect(try BadInputTests.snapshot(b.datadir) == before, "a refused start changes nothing")
+        #expect(workspace.nodeAttribute(attribute, node: "n2") == recorded, "the evidence stays")
+
+        b.parameters["bootstrap"] = "true"
+        let cloned = try b.pgha("start")
+        try #require(cloned.code == 0, "start: \(cloned.log)\n\(b.serverLog)")
+        #expect(cloned.log.contains("cloning the data directory again"), "\(cloned.log)")
+        #expect(cloned.log.contains("through slot pgha_n2") && !cloned.log.contains("(created)"), "the new slot is used as it is: \(cloned.log)")
+        #expect(workspace.nodeAttribute(attribute, node: "n2") == nil, "the clone deletes the evidence: \(cloned.log)")
+        #expect(Self.streams(b, from: a), "\(b.serverLog)")
+        #expect(eventually { (try? a.sql("SELECT wal_status <> 'lost' AND active AND restart_lsn IS NOT NULL FROM pg_replication_slots WHERE slot_name = 'pgha_n2'")) == "t" })
+        #expect(eventually { (try? b.sql("SELECT count(*) FROM t")) == "5" })
+
+        // A later start of the new standby follows the primary as any other.
+        try #require(try b.pgha("stop").code == 0)
+        let again = try b.pgha("start")
+        #expect(again.code == 0 && !again.log.contains("cloning"), "\(again.log)")
     }
 }

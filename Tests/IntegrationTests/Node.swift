@@ -14,6 +14,8 @@ final class Node: @unchecked Sendable {
     var logfile: String { root + "/postgresql.log" }
     /// Other parameters (node_hosts...) shared with the peers.
     var parameters: [String: String] = [:]
+    /// Stand-ins for Pacemaker's tools (`Workspace.clusterTools`), given to pgha as HA_SBIN_DIR.
+    var clusterTools: String?
 
     init(name: String, build: PostgresBuild, in base: String) throws {
         self.name = name
@@ -83,6 +85,7 @@ final class Node: @unchecked Sendable {
             "OCF_RESKEY_CRM_meta_timeout": "60000",
         ]
         for (key, value) in parameters { environment["OCF_RESKEY_" + key] = value }
+        if let clusterTools { environment["HA_SBIN_DIR"] = clusterTools }
         for (key, value) in extra { environment[key] = value }
         return environment
     }
@@ -153,6 +156,54 @@ final class Workspace: @unchecked Sendable {
         let started = try b.pgha("start")
         try #require(started.code == 0, "start n2: \(started.log)\n\(b.serverLog)")
         return (a, b)
+    }
+
+    /// A directory standing in for Pacemaker's sbin: a crm_attribute that keeps permanent node attributes
+    /// as files, `attributes/<node>/<name>` in the workspace (no other tool: the rest answers as with no
+    /// cluster). While `attributes.fail` exists it fails as crm_attribute does without a cluster.
+    func clusterTools() throws -> String {
+        let directory = path + "/sbin"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let script = """
+            #!/bin/sh
+            store='\(path)/attributes'
+            if [ -e '\(path)/attributes.fail' ]; then
+                echo 'crm_attribute: Could not connect to the CIB: Transport endpoint is not connected' >&2
+                exit 102
+            fi
+            node= name= value= command=
+            while [ $# -gt 0 ]; do
+                case $1 in
+                --node) node=$2; shift 2 ;;
+                --name) name=$2; shift 2 ;;
+                --lifetime) [ "$2" = forever ] || { echo "stand-in: only --lifetime forever" >&2; exit 64; }; shift 2 ;;
+                --update) command=update; value=$2; shift 2 ;;
+                --query) command=query; shift ;;
+                --delete) command=delete; shift ;;
+                --quiet) shift ;;
+                *) echo "stand-in: unexpected argument $1" >&2; exit 64 ;;
+                esac
+            done
+            [ -n "$node" ] && [ -n "$name" ] || { echo "stand-in: --node and --name needed" >&2; exit 64; }
+            file=$store/$node/$name
+            case $command in
+            update) mkdir -p "$store/$node" && printf '%s\n' "$value" > "$file" ;;
+            query) [ -f "$file" ] || { echo 'Error performing operation: No such device or address' >&2; exit 105; }
+                   cat "$file" ;;
+            delete) rm -f "$file" ;;
+            *) echo "stand-in: no command" >&2; exit 64 ;;
+            esac
+
+            """
+        FileManager.default.createFile(atPath: directory + "/crm_attribute", contents: script.data(using: .utf8),
+                                       attributes: [.posixPermissions: 0o755])
+        return directory
+    }
+
+    /// A node attribute the stand-in crm_attribute holds, nil when unset.
+    func nodeAttribute(_ name: String, node: String) -> String? {
+        (try? String(contentsOfFile: path + "/attributes/\(node)/\(name)", encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     deinit {

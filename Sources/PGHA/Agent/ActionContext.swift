@@ -11,6 +11,9 @@ public struct ActionContext: Sendable {
                   debug: OCFEnvironment.isTrue(environment["HA_debug"]))
     }
 
+    /// Pacemaker's command-line tools, found as the environment says.
+    public var cluster: Cluster { Cluster(environment: environment) }
+
     /// Seconds this operation may take, minus a margin so the agent fails with a reason before Pacemaker
     /// kills it.
     public func budget(default fallback: Int) -> Int {

@@ -45,7 +45,7 @@ struct CloneSource {
 /// The promoted node (Pacemaker's view, else the last notification's), confirmed writable.
 func cloneSource(_ parameters: Parameters, user: SystemUser, node: String,
                  context: ActionContext) throws(AgentError) -> CloneSource {
-    var candidate = Cluster().promotedNode(resource: context.environment.resourceName)
+    var candidate = context.cluster.promotedNode(resource: context.environment.resourceName)
     if candidate == nil, let saved = context.readState("promoted"), !saved.isEmpty { candidate = saved }
     guard let primary = candidate, primary != node else {
         throw .refused("no primary to clone the data directory from: bootstrap needs a running primary")
@@ -69,6 +69,8 @@ func cloneSource(_ parameters: Parameters, user: SystemUser, node: String,
     let version = ServerVersion(major: number >= 100_000 ? number / 10_000 : number / 100)
     let bindir = parameters.bindir ?? Resource.defaultBindir(for: version)
     guard ChildProcess.isExecutable(bindir + "/pg_basebackup") else { throw .binaryMissing(bindir + "/pg_basebackup") }
+    // A slot the primary created or replaced without reserving WAL (restart_lsn and wal_status NULL) is
+    // usable: pg_basebackup streams through it, and the clone's WAL position becomes its restart_lsn.
     let state: CloneSource.SlotState = row[2] == nil ? .absent : row[2] == "lost" ? .lost : .usable
     if state == .lost {
         // An invalidated slot cannot stream: the clone needs a new one, which pg_basebackup creates.
@@ -125,6 +127,7 @@ func cloneDataDirectory(_ parameters: Parameters, user: SystemUser, source: Clon
     rmdir(finished)
     FileSystem.syncDirectory(directory.path)
     guard directory.version != nil else { throw .unexpectedState("the clone from \(source.primary) has no PG_VERSION") }
+    forgetSlotLoss(node: context.environment.nodeName, context: context)
 }
 
 /// A directory owned by the system user, mode 0700 as PostgreSQL requires of a data directory.
@@ -150,11 +153,12 @@ private func removeEntries(of directory: DataDirectory, except kept: String, use
 }
 
 /// A node whose slot on the primary was invalidated (it stayed away while more than max_slot_wal_keep_size
-/// of WAL was written) cannot stream: the WAL it needs next is gone. With bootstrap=true it is cloned
-/// again (true is returned); without, start refuses it with the facts. The invalidated slot is left for the
-/// clone to replace: it is the evidence, and it no longer holds any WAL.
+/// of WAL was written) cannot stream: the WAL it needs next is gone. Two things tell: the slot itself
+/// (`wal_status` 'lost'), and, once the primary has replaced it with an empty one, the node attribute the
+/// primary wrote first (`SlotLoss`). With bootstrap=true the node is cloned again (true is returned) and the
+/// attribute goes with the old data; without, start refuses it with the facts and leaves both as they are.
 func recloneIfSlotLost(_ resource: Resource, primary: String, context: ActionContext) throws(AgentError) -> Bool {
-    let status: String?
+    var status: String?
     do {
         let session = try Session(conninfo: primarySourceConninfo(resource, primary: primary), as: resource.user)
         status = try session.value("""
@@ -162,16 +166,46 @@ func recloneIfSlotLost(_ resource: Resource, primary: String, context: ActionCon
             """, [resource.slotName])
     } catch {
         context.log.warning("cannot read slot \(resource.slotName) on \(primary) (\(error.reason)): not checked")
+    }
+    let attribute = SlotLoss.attributeName(resource: context.environment.resourceName)
+    var recorded: String?
+    do {
+        recorded = try context.cluster.nodeAttribute(attribute, node: resource.node)
+    } catch {
+        context.log.warning("cannot read node attribute \(attribute) of \(resource.node) (\(error.reason)): not checked")
+    }
+    switch SlotLossCheck.decide(slot: resource.slotName, primary: primary, walStatus: status, recorded: recorded,
+                                attribute: attribute, bootstrap: resource.parameters.bootstrap) {
+    case .follow:
         return false
+    case .refuse(let reason):
+        throw .refused(reason)
+    case .reclone(let facts):
+        context.log.warning("\(facts): cloning the data directory again (bootstrap=true)")
+        let source = try cloneSource(resource.parameters, user: resource.user, node: resource.node, context: context)
+        try cloneDataDirectory(resource.parameters, user: resource.user, source: source, context: context)
+        recordDecision("cloned again from \(source.primary): its slot had been invalidated", context: context)
+        return true
     }
-    guard status == "lost" else { return false }
-    let facts = "slot \(resource.slotName) on \(primary) was invalidated (max_slot_wal_keep_size): the WAL this node needs next is gone"
-    guard resource.parameters.bootstrap else {
-        throw .refused("\(facts): set bootstrap=true to clone it again, or rebuild it with pg_basebackup")
+}
+
+/// After a clone the node's data is new: a recorded loss of its slot (`SlotLoss`) was about the old data,
+/// and left in place it would have the next start clone again.
+func forgetSlotLoss(node: String, context: ActionContext) {
+    let cluster = context.cluster
+    let attribute = SlotLoss.attributeName(resource: context.environment.resourceName)
+    let recorded: String?
+    do {
+        recorded = try cluster.nodeAttribute(attribute, node: node)
+    } catch {
+        context.log.info("node attribute \(attribute) of \(node) not checked after the clone: \(error.reason)")
+        return
     }
-    context.log.warning("\(facts): cloning the data directory again (bootstrap=true)")
-    let source = try cloneSource(resource.parameters, user: resource.user, node: resource.node, context: context)
-    try cloneDataDirectory(resource.parameters, user: resource.user, source: source, context: context)
-    recordDecision("cloned again from \(primary): its slot had been invalidated", context: context)
-    return true
+    guard let recorded else { return }
+    do {
+        try cluster.deleteNodeAttribute(attribute, node: node)
+        context.log.info("node attribute \(attribute) of \(node) deleted (\(recorded)): the clone replaced the data it was about")
+    } catch {
+        context.log.warning("node attribute \(attribute) of \(node) not deleted (\(error.reason)): the next start clones again unless it is deleted (crm_attribute --node \(node) --name \(attribute) --delete)")
+    }
 }

@@ -60,7 +60,7 @@ public struct DecisionRecord: Equatable, Sendable {
 /// runs, the integration tests) nothing is recorded.
 func recordDecision(_ text: String, context: ActionContext) {
     guard context.environment.hasCloneMeta else { return }
-    let cluster = Cluster()
+    let cluster = context.cluster
     guard cluster.isInstalled else { return }
     let record = DecisionRecord(time: wallClockSeconds(), action: context.action, text: text)
     do {

@@ -45,6 +45,15 @@ func monitor(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
     case .primary:
         updatePromotionScores(resource, replication: status.replication, context: context)
         reportSynchronousStandbys(resource, replication: status.replication, context: context)
+        if !status.lostSlots.isEmpty {
+            // Rare (a member away past max_slot_wal_keep_size): only then does the monitor ask the cluster
+            // for its members, record the loss on the member and replace the slot.
+            do {
+                try synchronizeSlots(resource, members: memberNodes(context: context), context: context)
+            } catch {
+                context.log.warning("invalidated slots \(status.lostSlots.joined(separator: " ")) not replaced: \(error.reason)")
+            }
+        }
     case .standby, .stopped:
         break
     }
@@ -55,9 +64,12 @@ func monitor(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
 struct ServerStatus {
     var state: InstanceState
     var replication: [StandbyReplication] = []
+    /// On a primary, the agent's slots that max_slot_wal_keep_size invalidated (13+).
+    var lostSlots: [String] = []
 }
 
-/// One round trip: recovery state and, on a primary, each standby's state, flush lag in bytes and sync state.
+/// One round trip: recovery state and, on a primary, each standby's state, flush lag in bytes and sync state,
+/// and the agent's invalidated slots (wal_status read through jsonb: the column exists from 13 on).
 /// pg_current_wal_lsn() fails during recovery: the CASE keeps it off standbys.
 let statusQuery = """
     SELECT pg_is_in_recovery(),
@@ -66,6 +78,10 @@ let statusQuery = """
                         coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), flush_lsn)::bigint::text, '-') || ' ' ||
                         sync_state, ','), '')
                 FROM pg_stat_replication)
+           END,
+           CASE WHEN pg_is_in_recovery() THEN '' ELSE
+             (SELECT coalesce(string_agg(slot_name, ' '), '') FROM pg_replication_slots s
+               WHERE slot_name LIKE 'pgha\\_%' AND to_jsonb(s) ->> 'wal_status' = 'lost')
            END
     """
 
@@ -75,9 +91,10 @@ func serverStatus(_ resource: Resource, context: ActionContext) throws(AgentErro
     do throws(AgentError) {
         let session = try resource.connect(timeoutSeconds: min(5, context.budget(default: 15)))
         let row = try session.query(statusQuery).first ?? []
-        guard row.count == 2, let inRecovery = row[0] else { throw .query("unexpected status row") }
+        guard row.count == 3, let inRecovery = row[0] else { throw .query("unexpected status row") }
         if inRecovery == "t" { return ServerStatus(state: .standby) }
-        return ServerStatus(state: .primary, replication: StandbyReplication.parseList(row[1] ?? ""))
+        return ServerStatus(state: .primary, replication: StandbyReplication.parseList(row[1] ?? ""),
+                            lostSlots: (row[2] ?? "").split(separator: " ").map(String.init))
     } catch {
         why = error.reason
     }
@@ -106,7 +123,7 @@ func updatePromotionScores(_ resource: Resource, replication: [StandbyReplicatio
     let changes = PromotionScore.changes(wanted: wanted, cached: cached, replication: replication,
                                          inGracePeriod: inGrace)
     guard !changes.isEmpty else { return }
-    let cluster = Cluster()
+    let cluster = context.cluster
     var applied = cached
     for (node, score) in changes.sorted(by: { $0.key < $1.key }) {
         let facts = replication.first { $0.node == node }

@@ -33,7 +33,7 @@ func notify(_ context: ActionContext) -> OCFReturnCode {
 func publishWALPosition(_ resource: Resource, context: ActionContext) throws(AgentError) {
     guard try instanceState(resource, context: context) == .standby else { return }
     let position = try localWALPosition(try resource.connect())
-    try Cluster().setPrivateAttribute(walPositionAttribute, value: position.published, node: resource.node)
+    try context.cluster.setPrivateAttribute(walPositionAttribute, value: position.published, node: resource.node)
     context.log.info("published \(position) for the election")
 }
 
@@ -55,14 +55,14 @@ func followPromoted(_ event: NotifyEvent, resource: Resource, context: ActionCon
     }
     if promoted == resource.node {
         guard state == .primary else { return }
-        if event.operation == .promote { Cluster().deletePrivateAttribute(walPositionAttribute, node: resource.node) }
+        if event.operation == .promote { context.cluster.deletePrivateAttribute(walPositionAttribute, node: resource.node) }
         try synchronizeSlots(resource, members: memberNodes(context: context, adding: event.knownNodes),
                              context: context)
         clearDeferredPromotions(resource, nodes: event.knownNodes, context: context)
         return
     }
     guard state == .standby else { return }
-    if event.operation == .promote { Cluster().deletePrivateAttribute(walPositionAttribute, node: resource.node) }
+    if event.operation == .promote { context.cluster.deletePrivateAttribute(walPositionAttribute, node: resource.node) }
     // Post-promote notifications come also after a promote that failed (the election deferred it).
     guard isWritablePrimary(resource, node: promoted, context: context) else { return }
     if try stopIfDiverged(from: promoted, resource: resource, context: context) { return }
@@ -163,7 +163,7 @@ let deferredPromotionAttribute = "pgha-deferred"
 /// fail count). Pacemaker counts them as failures; with a migration-threshold, a few elections would ban a
 /// healthy standby from the role.
 func clearDeferredPromotions(_ resource: Resource, nodes: [String], context: ActionContext) {
-    let cluster = Cluster()
+    let cluster = context.cluster
     for node in Set(nodes).subtracting([resource.node]).sorted() {
         guard let deferredTo = cluster.privateAttribute(deferredPromotionAttribute, node: node) else { continue }
         do {

@@ -16,7 +16,7 @@ func promote(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
     try checkSwitchover(resource, context: context)
     // The promotion score is only a hint, set by a monitor that may be old: the published positions of
     // this transition decide.
-    if context.environment.hasCloneMeta, Cluster().isInstalled {
+    if context.environment.hasCloneMeta, context.cluster.isInstalled {
         try checkElection(resource, context: context)
     }
 
@@ -55,7 +55,7 @@ func promote(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
     // The top score at once: a standby's older score must not draw the role away once a move constraint
     // (crm_resource --move, a ban) is cleared, before this primary's first monitor ranks everyone.
     if context.environment.hasCloneMeta {
-        try? Cluster().setPromotionScore(PromotionScore.primary, resource: context.environment.resourceName,
+        try? context.cluster.setPromotionScore(PromotionScore.primary, resource: context.environment.resourceName,
                                          node: resource.node)
     }
     context.writeState("promoted-at", String(wallClockSeconds()))
@@ -71,7 +71,7 @@ func promote(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
 /// Compares this node's WAL position with what the other nodes published in pre-promote notify, and fails
 /// the promotion in favour of a better node.
 func checkElection(_ resource: Resource, context: ActionContext) throws(AgentError) {
-    let cluster = Cluster()
+    let cluster = context.cluster
     let session = try resource.connect()
     let local = Candidate(node: resource.node, position: try localWALPosition(session))
     // Nodes outside this partition (fenced, down) cannot be promoted and publish nothing.

@@ -94,7 +94,7 @@ func rewind(_ resource: Resource, primary: String, context: ActionContext) throw
 /// to run as a primary. Pacemaker also lists a node whose promote just failed (the election deferred it) as
 /// promoted: following it, or judging divergence against it, would be wrong.
 func knownPromotedNode(_ resource: Resource, context: ActionContext) -> String? {
-    var candidate = Cluster().promotedNode(resource: context.environment.resourceName)
+    var candidate = context.cluster.promotedNode(resource: context.environment.resourceName)
     if candidate == nil {
         let saved = context.readState("promoted") ?? ""
         candidate = saved.isEmpty ? nil : saved

@@ -33,7 +33,7 @@ func start(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
 /// and the election at promote time decides between equals.
 func setInitialPromotionScore(_ resource: Resource, context: ActionContext) {
     guard context.environment.hasCloneMeta else { return }
-    let cluster = Cluster()
+    let cluster = context.cluster
     let name = context.environment.resourceName
     guard cluster.promotionScore(resource: name, node: resource.node) == nil else { return }
     do {

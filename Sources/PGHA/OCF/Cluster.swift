@@ -5,6 +5,13 @@ public struct Cluster: Sendable {
 
     public init(sbindir: String = "/usr/sbin") { self.sbindir = sbindir }
 
+    /// The tools where `HA_SBIN_DIR` says, as the OCF shell and Perl libraries (and so PAF) read it, else
+    /// in /usr/sbin. The integration tests point it at stand-ins.
+    public init(environment: OCFEnvironment) {
+        let directory = environment["HA_SBIN_DIR"] ?? ""
+        self.init(sbindir: directory.isEmpty ? "/usr/sbin" : directory)
+    }
+
     /// True when the tools are installed (outside a cluster, as in the integration tests, they may not be).
     public var isInstalled: Bool { ChildProcess.isExecutable(sbindir + "/crm_node") }
 
@@ -153,6 +160,53 @@ public struct Cluster: Sendable {
         else { return nil }
         return Int(result.output.trimmingWhitespace)
     }
+
+    /// Sets a permanent node attribute (`--lifetime forever`: in the CIB's nodes section, it outlives
+    /// reboots of every node) for facts that must wait for the node itself, however long it stays away.
+    /// The value goes to crm_attribute as one argument (no shell); line breaks, which a query could not
+    /// give back whole, are refused.
+    public func setNodeAttribute(_ name: String, value: String, node: String) throws(AgentError) {
+        guard !value.contains(where: \.isNewline) else {
+            throw .invalidParameter(name: name, value: value, why: "a node attribute's value is one line")
+        }
+        let path = sbindir + "/crm_attribute"
+        guard ChildProcess.isExecutable(path) else { throw .binaryMissing(path) }
+        let result = try ChildProcess.run(path, ["--node", node, "--lifetime", "forever", "--name", name,
+                                                 "--update", value], timeoutSeconds: 10)
+        guard result.succeeded else {
+            throw .commandFailed(command: "crm_attribute --update", status: result.status, output: result.output)
+        }
+    }
+
+    /// A permanent node attribute's value; nil when the node has none (not an error). Throws when the
+    /// cluster does not answer: then nobody knows.
+    public func nodeAttribute(_ name: String, node: String) throws(AgentError) -> String? {
+        let path = sbindir + "/crm_attribute"
+        guard ChildProcess.isExecutable(path) else { throw .binaryMissing(path) }
+        let result = try ChildProcess.run(path, ["--node", node, "--lifetime", "forever", "--name", name,
+                                                 "--query", "--quiet"], timeoutSeconds: 10)
+        if Cluster.isNoSuchAttribute(result.status) { return nil }
+        guard result.succeeded else {
+            throw .commandFailed(command: "crm_attribute --query", status: result.status, output: result.output)
+        }
+        let value = result.output.trimmingWhitespace
+        return value.isEmpty ? nil : value
+    }
+
+    /// Deletes a permanent node attribute; one that is already gone is no error.
+    public func deleteNodeAttribute(_ name: String, node: String) throws(AgentError) {
+        let path = sbindir + "/crm_attribute"
+        guard ChildProcess.isExecutable(path) else { throw .binaryMissing(path) }
+        let result = try ChildProcess.run(path, ["--node", node, "--lifetime", "forever", "--name", name, "--delete"],
+                                          timeoutSeconds: 10)
+        guard result.succeeded || Cluster.isNoSuchAttribute(result.status) else {
+            throw .commandFailed(command: "crm_attribute --delete", status: result.status, output: result.output)
+        }
+    }
+
+    /// crm_attribute's exit status for an attribute that does not exist: 105 (CRM_EX_NOSUCH) from
+    /// Pacemaker 2.1 on, 6 (ENXIO) before.
+    static func isNoSuchAttribute(_ status: Int32) -> Bool { status == 105 || status == 6 }
 
     /// Forgets `operation` (interval 0) of `resource` on `node` when it failed: its failure record and fail
     /// count, nothing else (no re-probe, unlike a refresh).
