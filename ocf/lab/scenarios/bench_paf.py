@@ -182,12 +182,18 @@ def stats(values):
     return statistics.median(values), max(values)
 
 
+def count(reports, condition):
+    return f"{sum(1 for r in reports if condition(r))} of {len(reports)}"
+
+
 def fmt(pair, digits=1):
+    if isinstance(pair, str):
+        return pair
     return "-" if pair is None else f"{pair[0]:.{digits}f} / {pair[1]:.{digits}f}"
 
 
 def ratio(paf, pgha):
-    if paf is None or pgha is None or not pgha[0]:
+    if paf is None or pgha is None or isinstance(paf, str) or not pgha[0]:
         return "-"
     return f"{paf[0] / pgha[0]:.1f}x"
 
@@ -241,12 +247,13 @@ def print_table(results, runs, calls, started):
         add(f"{name}: s to a writable primary", lambda r, f=fault: stats([x.get("writable_s") for x in r[f]]))
         add(f"{name}: s to the other standby streaming", lambda r, f=fault: stats([x.get("other_streaming_s") for x in r[f]]))
         add(f"{name}: s to the old primary back", lambda r, f=fault: stats([x.get("old_back_s") for x in r[f]]))
-        add(f"{name}: runs with the old primary not back", lambda r, f=fault: (sum(bool(x.get("old_missing")) for x in r[f]),) * 2, 0)
-        add(f"{name}: fences of the old primary per run", lambda r, f=fault: stats([x.get("fences") for x in r[f]]), 0)
-        add(f"{name}: runs that did not finish", lambda r, f=fault: (sum("error" in x for x in r[f]),) * 2, 0)
+        add(f"{name}: runs with the old primary back", lambda r, f=fault: count(r[f], lambda x: x.get("old_back_s") is not None))
+        add(f"{name}: runs with a step past its deadline", lambda r, f=fault: count(r[f], lambda x: "error" in x))
+        add(f"{name}: fences of the old primary in a run", lambda r, f=fault: stats([x.get("fences") for x in r[f]]), 0)
         add(f"{name}: acknowledged rows lost", lambda r, f=fault: stats([x.get("lost") for x in r[f]]), 0)
     print()
-    print(f"old primary not back: waited {faults.OLD_BACK_DEADLINE} s after the other standby streamed")
+    print(f"deadlines: {faults.DEADLINE} s for each step, {faults.OLD_BACK_DEADLINE} s for the old primary to come back; "
+          "a run that misses one has no figure for that step and the next ones, and the next run gets a new lab")
     print(f"PAF ({AGENTS['paf']}, resource-agents-paf {paf_version()}) and pgha ({lab.setting('PGHA_AGENT')}), "
           f"{started:%Y-%m-%d}; median / max; monitor: {calls} calls per role; failover: {runs} runs per fault")
     print(f"| {'':<44} | {'PAF':>15} | {'pgha':>15} | {'PAF / pgha':>10} |")

@@ -10,7 +10,9 @@ failed, lost an acknowledged row or saw two writable primaries.
 usage: ocf/lab/soak [N]        e.g. PGHA_LAB_SYNC_STANDBYS=1 ocf/lab/soak 10
        PGHA_LAB_REWIND=false PGHA_SOAK_SCENARIOS=switchover ocf/lab/soak 10   switchovers back and forth:
        each proven (the candidate replayed the old primary's shutdown checkpoint), the old primary back
-       without pg_rewind, the role staying where it went once the move constraint is cleared"""
+       without pg_rewind, the role staying where it went once the move constraint is cleared
+       PGHA_LAB_SYNC_STANDBYS=1 PGHA_SOAK_SCENARIOS="fence during promote" ocf/lab/soak 5   the node
+       chosen after a kill -9 struck down when its pre-promote notification goes out (faults.py)"""
 import os
 import statistics
 import sys
@@ -26,10 +28,12 @@ SCENARIOS = (
     ("link cut + node writer", lambda: faults.cut_primary_link(node_writer=True)),
     ("switchover", faults.switchover),
 )
+# Only when named: the candidate struck down while it promotes (each run fences two nodes, about a minute).
+OPTIONAL = (("fence during promote", faults.fence_during_promote),)
 # PGHA_SOAK_SCENARIOS=switchover (names, comma-separated, as in the first column) runs only those.
 if os.environ.get("PGHA_SOAK_SCENARIOS"):
     wanted = [w.strip() for w in os.environ["PGHA_SOAK_SCENARIOS"].split(",")]
-    SCENARIOS = tuple(s for s in SCENARIOS if s[0] in wanted)
+    SCENARIOS = tuple(s for s in SCENARIOS + OPTIONAL if s[0] in wanted)
 
 
 def recover():
@@ -75,6 +79,9 @@ def main():
                             f"{report['node_acked_after_fault']} after the cut, uncertain {report['node_uncertain']}")
                 else:
                     note = f"{report.get('before')}->{report.get('new')}"
+                    if "candidate" in report:
+                        note += (f"; {report['candidate']} struck at {report['struck_s']} s, back at "
+                                 f"{report.get('candidate_back_s')} s")
                     if "second_move" in report:
                         note += (f"; proven {report['proven']}, rewound {report['rewound']}, "
                                  f"second move {report['second_move']}, old back {report.get('old_back_s')} s")
