@@ -49,6 +49,8 @@ LAB_PGDATA=$LAB_STATE/pgdata
 
 # Timings (milliseconds / seconds / Pacemaker durations), overridable for scenario tests.
 LAB_TOKEN_MS=${PGHA_LAB_TOKEN_MS:-3000}
+LAB_TOKEN_COEFFICIENT_MS=${PGHA_LAB_TOKEN_COEFFICIENT_MS:-}   # empty: corosync's default (650 ms per node beyond two)
+[[ $LAB_TOKEN_COEFFICIENT_MS =~ ^[0-9]*$ ]] || { echo "PGHA_LAB_TOKEN_COEFFICIENT_MS=$LAB_TOKEN_COEFFICIENT_MS: milliseconds" >&2; exit 2; }
 LAB_DC_DEADTIME=${PGHA_LAB_DC_DEADTIME:-5s}
 LAB_MONITOR_PROMOTED=${PGHA_LAB_MONITOR_PROMOTED:-15s}
 # What a failed promoted monitor leads to: fence (the node is rebooted) or restart (the instance is recovered
