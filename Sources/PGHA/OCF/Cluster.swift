@@ -169,10 +169,7 @@ public struct Cluster: Sendable {
         guard !value.contains(where: \.isNewline) else {
             throw .invalidParameter(name: name, value: value, why: "a node attribute's value is one line")
         }
-        let path = sbindir + "/crm_attribute"
-        guard ChildProcess.isExecutable(path) else { throw .binaryMissing(path) }
-        let result = try ChildProcess.run(path, ["--node", node, "--lifetime", "forever", "--name", name,
-                                                 "--update", value], timeoutSeconds: 10)
+        let result = try nodeAttributeCommand(name, node: node, ["--update", value])
         guard result.succeeded else {
             throw .commandFailed(command: "crm_attribute --update", status: result.status, output: result.output)
         }
@@ -181,10 +178,7 @@ public struct Cluster: Sendable {
     /// A permanent node attribute's value; nil when the node has none (not an error). Throws when the
     /// cluster does not answer: then nobody knows.
     public func nodeAttribute(_ name: String, node: String) throws(AgentError) -> String? {
-        let path = sbindir + "/crm_attribute"
-        guard ChildProcess.isExecutable(path) else { throw .binaryMissing(path) }
-        let result = try ChildProcess.run(path, ["--node", node, "--lifetime", "forever", "--name", name,
-                                                 "--query", "--quiet"], timeoutSeconds: 10)
+        let result = try nodeAttributeCommand(name, node: node, ["--query", "--quiet"])
         if Cluster.isNoSuchAttribute(result.status) { return nil }
         guard result.succeeded else {
             throw .commandFailed(command: "crm_attribute --query", status: result.status, output: result.output)
@@ -195,13 +189,18 @@ public struct Cluster: Sendable {
 
     /// Deletes a permanent node attribute; one that is already gone is no error.
     public func deleteNodeAttribute(_ name: String, node: String) throws(AgentError) {
-        let path = sbindir + "/crm_attribute"
-        guard ChildProcess.isExecutable(path) else { throw .binaryMissing(path) }
-        let result = try ChildProcess.run(path, ["--node", node, "--lifetime", "forever", "--name", name, "--delete"],
-                                          timeoutSeconds: 10)
+        let result = try nodeAttributeCommand(name, node: node, ["--delete"])
         guard result.succeeded || Cluster.isNoSuchAttribute(result.status) else {
             throw .commandFailed(command: "crm_attribute --delete", status: result.status, output: result.output)
         }
+    }
+
+    /// `crm_attribute` on `node`'s permanent attribute `name`, then `operation`; its result as it is.
+    private func nodeAttributeCommand(_ name: String, node: String, _ operation: [String]) throws(AgentError) -> ProcessResult {
+        let path = sbindir + "/crm_attribute"
+        guard ChildProcess.isExecutable(path) else { throw .binaryMissing(path) }
+        return try ChildProcess.run(path, ["--node", node, "--lifetime", "forever", "--name", name] + operation,
+                                    timeoutSeconds: 10)
     }
 
     /// crm_attribute's exit status for an attribute that does not exist: 105 (CRM_EX_NOSUCH) from
