@@ -37,3 +37,16 @@ pid_t pgha_spawn(const char *path, char *const argv[], char *const envp[],
     execve(path, argv, envp);
     _exit(SPAWN_FAILED);
 }
+
+/* The raw system calls act on the calling thread; glibc's wrappers broadcast the change to every thread. */
+int pgha_thread_become(int uid, int gid) {
+    if (syscall(SYS_setresgid, -1, gid, -1) < 0)
+        return -1;
+    return syscall(SYS_setresuid, -1, uid, -1) < 0 ? -1 : 0;
+}
+
+int pgha_thread_become_root(void) {
+    if (syscall(SYS_setresuid, -1, 0, -1) < 0)
+        return -1;
+    return syscall(SYS_setresgid, -1, 0, -1) < 0 ? -1 : 0;
+}

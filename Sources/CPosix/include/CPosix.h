@@ -9,4 +9,12 @@
 pid_t pgha_spawn(const char *path, char *const argv[], char *const envp[],
                  const char *user, int uid, int gid, const char *workdir, int out_fd);
 
+/// Sets the effective gid then uid of the calling thread only (0, or -1 with errno set). glibc's
+/// setegid/seteuid change every thread of the process; a process with other threads (a test runner)
+/// would have them all act as that user meanwhile.
+int pgha_thread_become(int uid, int gid);
+
+/// Back to effective uid 0 then gid 0 for the calling thread only (its real uid is 0).
+int pgha_thread_become_root(void);
+
 #endif

@@ -1,3 +1,4 @@
+import CPosix
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -27,11 +28,13 @@ public struct SystemUser: Sendable, Equatable {
         guard getuid() == 0 else {
             throw AgentError.notPermitted("the agent runs as uid \(getuid()), neither root nor system_user '\(name)'")
         }
-        guard setegid(gid) == 0, seteuid(uid) == 0 else {
-            _ = seteuid(0); _ = setegid(0)
-            throw AgentError.notPermitted("could not switch to system_user '\(name)' (errno \(errno))")
+        // This thread only (the agent has no other; a test runner does).
+        guard pgha_thread_become(Int32(uid), Int32(gid)) == 0 else {
+            let failure = errno
+            _ = pgha_thread_become_root()
+            throw AgentError.notPermitted("could not switch to system_user '\(name)' (errno \(failure))")
         }
-        defer { _ = seteuid(0); _ = setegid(0) }
+        defer { _ = pgha_thread_become_root() }
         return try body()
     }
 }
