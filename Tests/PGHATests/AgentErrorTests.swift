@@ -18,7 +18,6 @@ struct AgentErrorTests {
         (.unsupportedVersion(96), 5),
         (.notifyDisabled, 6),
         (.notPromotable, 6),
-        (.runningAsPrimary, 1),
         (.unexpectedState("down"), 1),
         (.commandFailed(command: "pg_ctl start", status: 1, output: ""), 1),
         (.timedOut("pg_ctl start after 60 s"), 1),

@@ -32,16 +32,15 @@ func monitor(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
         context.log.info("probe: \(path) missing and no postmaster: reporting not running")
         return .notRunning
     }
+    if context.environment.isProbe(action: context.action), case .crashed(let control) = status.state {
+        // See `InstanceState.probeCode`: nothing runs, and start recovers it as a standby.
+        context.log.warning("probe: not running; its control file says \(control.rawValue): it crashed or was killed; start will recover it as a standby")
+        return status.state.probeCode
+    }
     switch status.state {
-    case .crashedPrimary(let why) where context.environment.isProbe(action: context.action):
-        // A probe asks what runs here, and nothing does. "Promoted (failed)" would leave a failure record
-        // and a fail count after every reboot of a fenced primary; start brings it back as a standby, once
-        // it is compared with the primary (rewound or refused when it diverged).
-        context.log.info("probe: \(why): reporting not running, start brings it back as a standby")
-        return .notRunning
-    case .crashedPrimary(let why), .failed(let why):
-        context.log.error(why)
-        context.log.exitReason(why)
+    case .crashed, .unresponsive:
+        context.log.error(status.state.description)
+        context.log.exitReason(status.state.description)
     case .primary:
         updatePromotionScores(resource, replication: status.replication, context: context)
         reportSynchronousStandbys(resource, replication: status.replication, context: context)

@@ -9,7 +9,7 @@ func promote(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
         return .success
     case .standby:
         break
-    case .stopped, .crashedPrimary, .failed:
+    case .stopped, .crashed, .unresponsive:
         throw .unexpectedState("only a running standby can be promoted")
     }
 

@@ -14,13 +14,20 @@ func start(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
         setInitialPromotionScore(cloned, context: context)
         return .success
     }
-    switch try instanceState(resource, context: context) {
+    let state = try instanceState(resource, context: context)
+    switch state {
     case .standby:
         context.log.info("instance already runs as a standby")
         return .success
-    case .primary:
-        throw .runningAsPrimary
-    case .stopped, .crashedPrimary, .failed:
+    case .primary, .unresponsive(.inProduction, _):
+        // Pacemaker starts what it believes stopped: a primary it does not know of (started by hand) must
+        // not keep accepting writes beside the cluster's. Stopped, it is compared with the known primary
+        // like any former primary, then started as a standby.
+        context.log.warning("\(state.description) where Pacemaker expects none: stopping it before it starts as a standby")
+        try stopWritablePrimary(resource, timeoutSeconds: context.budget(default: 60) / 3)
+    case .stopped, .crashed, .unresponsive:
+        // A postmaster that does not answer may be what is left of one killed moments ago: startAsStandby
+        // waits for it to go.
         break
     }
     try checkAndStartAsStandby(resource, context: context)
@@ -95,14 +102,18 @@ func startAsStandby(_ resource: Resource, context: ActionContext, promoted: Stri
     let ready = Clock.waitUntil(timeout: max(1, deadline - Clock.now)) {
         state = (try? instanceState(resource, context: context)) ?? .stopped
         switch state {
-        case .standby, .primary, .crashedPrimary: return true
-        case .failed where resource.dataDirectory.runningPostmasterPID != nil: return false
-        case .stopped, .failed: return true
+        case .standby, .primary, .stopped, .crashed: return true
+        // Still starting (a standby opens for connections once consistent), or refusing the agent.
+        case .unresponsive(let control, _): return control == .inProduction
         }
     }
     guard ready, state == .standby else {
-        if state == .primary { throw .runningAsPrimary }
-        throw .unexpectedState("instance did not come up as a standby: \(state)")
+        // A start that gives up must not leave behind an instance that accepts writes.
+        if state.mayAcceptWrites {
+            try stopWritablePrimary(resource, timeoutSeconds: max(2, Int(deadline - Clock.now)))
+            throw .unexpectedState("\(state.description) where a standby was wanted: stopped it")
+        }
+        throw .unexpectedState("instance did not come up as a standby: \(state.description)")
     }
     context.log.info("instance started as a standby")
     recordDecision("started as a standby: primary_conninfo '\(configuration.primaryConninfo)' slot \(configuration.primarySlotName)", context: context)

@@ -16,7 +16,6 @@ public enum AgentError: Error, Equatable, Sendable {
     case unsupportedVersion(Int)
     case notifyDisabled
     case notPromotable
-    case runningAsPrimary
     case unexpectedState(String)
     case commandFailed(command: String, status: Int32, output: String)
     case timedOut(String)
@@ -33,7 +32,7 @@ public enum AgentError: Error, Equatable, Sendable {
             return .errConfigured
         case .notPermitted: return .errPerm
         case .binaryMissing, .pgdataMissing, .noData, .unsupportedVersion: return .errInstalled
-        case .runningAsPrimary, .unexpectedState, .commandFailed, .timedOut, .query, .fileWrite, .refused:
+        case .unexpectedState, .commandFailed, .timedOut, .query, .fileWrite, .refused:
             return .errGeneric
         }
     }
@@ -57,7 +56,6 @@ public enum AgentError: Error, Equatable, Sendable {
         case .unsupportedVersion(let version): return "PostgreSQL \(version) is not supported (10 and later are)"
         case .notifyDisabled: return "the clone must have notify=true"
         case .notPromotable: return "the resource must be a promotable clone (promotable=true)"
-        case .runningAsPrimary: return "instance is running as a primary where a standby was expected"
         case .unexpectedState(let text): return text
         case .commandFailed(let command, let status, let output):
             // The line that says what went wrong, else the last one.

@@ -30,7 +30,23 @@ public struct ServerControl: Sendable {
 
     /// Fast shutdown: sessions are cut, a shutdown checkpoint is written; waits until the server is gone.
     public func stop(timeoutSeconds: Int) throws(AgentError) {
-        try ChildProcess.check(pgCtl, ["stop", "-D", datadir, "-m", "fast", "-w", "-t", String(timeoutSeconds)],
+        try stop(mode: "fast", timeoutSeconds: timeoutSeconds)
+    }
+
+    /// For an instance that must not keep running (a primary that does not answer the agent, a primary
+    /// where a standby was wanted): a fast shutdown with two thirds of the time, then an immediate one
+    /// (no checkpoint: the next start replays the WAL, as after a crash) with what is left.
+    public func stopAtAnyCost(timeoutSeconds: Int) throws(AgentError) {
+        let fast = max(1, timeoutSeconds * 2 / 3)
+        do {
+            try stop(mode: "fast", timeoutSeconds: fast)
+        } catch {
+            try stop(mode: "immediate", timeoutSeconds: max(1, timeoutSeconds - fast))
+        }
+    }
+
+    private func stop(mode: String, timeoutSeconds: Int) throws(AgentError) {
+        try ChildProcess.check(pgCtl, ["stop", "-D", datadir, "-m", mode, "-w", "-t", String(timeoutSeconds)],
                                as: user, workingDirectory: datadir, timeoutSeconds: timeoutSeconds + 5)
     }
 
