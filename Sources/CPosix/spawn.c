@@ -39,14 +39,18 @@ pid_t pgha_spawn(const char *path, char *const argv[], char *const envp[],
 }
 
 /* The raw system calls act on the calling thread; glibc's wrappers broadcast the change to every thread. */
-int pgha_thread_become(int uid, int gid) {
+int pgha_thread_become(int uid, int gid, int count, const gid_t *groups) {
+    if (syscall(SYS_setgroups, (size_t)count, groups) < 0)
+        return -1;
     if (syscall(SYS_setresgid, -1, gid, -1) < 0)
         return -1;
     return syscall(SYS_setresuid, -1, uid, -1) < 0 ? -1 : 0;
 }
 
-int pgha_thread_become_root(void) {
+int pgha_thread_become_root(int count, const gid_t *groups) {
     if (syscall(SYS_setresuid, -1, 0, -1) < 0)
         return -1;
-    return syscall(SYS_setresgid, -1, 0, -1) < 0 ? -1 : 0;
+    if (syscall(SYS_setresgid, -1, 0, -1) < 0)
+        return -1;
+    return syscall(SYS_setgroups, (size_t)count, groups) < 0 ? -1 : 0;
 }

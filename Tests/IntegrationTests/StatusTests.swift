@@ -36,7 +36,10 @@ import Testing
         let postPromote = notification("post", "promote", promote: ["n1"], unpromoted: ["n2"], active: ["n1", "n2"])
         #expect(try a.pgha("notify", postPromote).code == 0)
         #expect(try b.pgha("notify", postPromote).code == 0)
-        #expect(eventually { (try? a.sql("SELECT state FROM pg_stat_replication WHERE application_name = 'n2'")) == "streaming" })
+        // replay_lsn (and so the lag) stays NULL until the standby's first feedback, a moment after streaming.
+        #expect(eventually {
+            (try? a.sql("SELECT state || ':' || (replay_lsn IS NOT NULL) FROM pg_stat_replication WHERE application_name = 'n2'")) == "streaming:true"
+        })
         #expect(eventually { (try? a.sql("SELECT active FROM pg_replication_slots WHERE slot_name = 'pgha_n2'")) == "t" })
         try a.sql("CREATE TABLE status_rows(i int); INSERT INTO status_rows SELECT generate_series(1, 1000)")
 
@@ -84,7 +87,13 @@ import Testing
 
         // n2 stopped: it does not answer, its slot on n1 stays, inactive.
         #expect(try b.pgha("stop").code == 0)
-        let after = gatherServerFacts(nodes: ["n1", "n2"], parameters: parameters, user: user)
+        // n1's WAL sender notices n2 gone a moment after the stop returns: until then the slot is active.
+        var after: [String: ServerAnswer] = [:]
+        _ = eventually(timeout: 10) {
+            after = gatherServerFacts(nodes: ["n1", "n2"], parameters: parameters, user: user)
+            guard case .answered(let n1)? = after["n1"] else { return false }
+            return n1.slots.contains(ServerFacts.Slot(name: "pgha_n2", active: false)) && !n1.replication.contains { $0.node == "n2" }
+        }
         guard case .notAnswering? = after["n2"] else { Issue.record("n2 answered after stop"); return }
         guard case .answered(let primaryAfter)? = after["n1"] else { Issue.record("n1 does not answer"); return }
         #expect(primaryAfter.slots.contains(ServerFacts.Slot(name: "pgha_n2", active: false)))

@@ -115,7 +115,7 @@ struct MetaDataTests {
         let directory = try #require(template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
             .map { String(cString: $0) })
         defer { unlink(directory + "/meta.xml"); rmdir(directory) }
-        try FileSystem.writeAtomically(directory + "/meta.xml", xml, owner: nil, mode: 0o644)
+        try FileSystem.writeAtomically(directory + "/meta.xml", xml, mode: 0o644)
         let result = try ChildProcess.run("/usr/bin/xmllint", ["--noout", directory + "/meta.xml"])
         #expect(result.succeeded, "xmllint: \(result.output)")
     }

@@ -35,7 +35,7 @@ public struct ActionContext: Sendable {
     /// cluster's safety rests on.
     func writeState(_ name: String, _ text: String) {
         FileSystem.makeDirectories(environment.stateDirectory)
-        try? FileSystem.writeAtomically(statePath(name), text + "\n", owner: nil, mode: 0o644)
+        try? FileSystem.writeAtomically(statePath(name), text + "\n", mode: 0o644)
     }
 
     func removeState(_ name: String) {

@@ -85,21 +85,23 @@ func cloneSource(_ parameters: Parameters, user: SystemUser, node: String,
 }
 
 /// Clones into the data directory, replacing what it holds (nothing, a cut-short clone, or a diverged
-/// node's files when pg_rewind could not bring it back).
+/// node's files when pg_rewind could not bring it back). Every step inside the directory goes through
+/// `SystemUserFiles`, as the system user: a clone directory the user replaced with a link is refused.
 func cloneDataDirectory(_ parameters: Parameters, user: SystemUser, source: CloneSource,
                         context: ActionContext) throws(AgentError) {
-    let directory = DataDirectory(path: parameters.datadir)
+    let directory = DataDirectory(path: parameters.datadir, owner: user)
+    let files = directory.files
     let partial = directory.file(DataDirectoryContents.partialClone)
     let finished = directory.file(DataDirectoryContents.finishedClone)
-    if !directory.exists {
-        FileSystem.makeDirectories(FileSystem.parent(of: directory.path))
-        try makeOwnedDirectory(directory.path, user: user)
-    }
+    if !directory.exists { try createDataDirectory(directory.path, user: user) }
     if directory.contents != .cloneFinished {
-        if FileSystem.exists(partial) {
-            try ChildProcess.check("/bin/rm", ["-rf", "--", partial], as: user, timeoutSeconds: 120)
+        switch files.kind(partial) {
+        case .missing: break
+        case .directory: try ChildProcess.check("/bin/rm", ["-rf", "--", partial], as: user, timeoutSeconds: 120)
+        // rm removes a link itself, not what it points at; the agent still says what it found.
+        case .symbolicLink, .other: throw .untrustedPath(path: partial, why: "is not a directory of a clone")
         }
-        try makeOwnedDirectory(partial, user: user)
+        try files.makeDirectory(partial)
         var arguments = ["-D", partial, "-d", primarySourceConninfo(parameters, primary: source.primary),
                          "-X", "stream", "-c", "fast", "-w", "-S", source.slot]
         if source.slotState != .usable { arguments.append("-C") }
@@ -111,45 +113,47 @@ func cloneDataDirectory(_ parameters: Parameters, user: SystemUser, source: Clon
         // The old files go only now that the new ones are complete; PG_VERSION first, so that what is left
         // is never taken for a data directory.
         try removeEntries(of: directory, except: DataDirectoryContents.partialClone, user: user, context: context)
-        guard rename(partial, finished) == 0 else { throw .fileWrite(path: finished, errno: errno) }
-        FileSystem.syncDirectory(directory.path)
+        try files.rename(partial, to: finished)
+        files.syncDirectory(directory.path)
     }
-    let moving = DataDirectory(path: finished).entries ?? []
+    guard files.kind(finished) == .directory else {
+        throw .untrustedPath(path: finished, why: "is not a directory of a clone")
+    }
+    let moving = try files.entries(finished) ?? []
     for name in moving where name != "PG_VERSION" {
-        guard rename(finished + "/" + name, directory.file(name)) == 0 else { throw .fileWrite(path: directory.file(name), errno: errno) }
+        try files.rename(finished + "/" + name, to: directory.file(name))
     }
-    FileSystem.syncDirectory(directory.path)
+    files.syncDirectory(directory.path)
     if moving.contains("PG_VERSION") {
-        guard rename(finished + "/PG_VERSION", directory.file("PG_VERSION")) == 0 else {
-            throw .fileWrite(path: directory.file("PG_VERSION"), errno: errno)
-        }
+        try files.rename(finished + "/PG_VERSION", to: directory.file("PG_VERSION"))
     }
-    rmdir(finished)
-    FileSystem.syncDirectory(directory.path)
+    try files.removeDirectory(finished)
+    files.syncDirectory(directory.path)
     guard directory.version != nil else { throw .unexpectedState("the clone from \(source.primary) has no PG_VERSION") }
     forgetSlotLoss(node: context.environment.nodeName, context: context)
 }
 
-/// A directory owned by the system user, mode 0700 as PostgreSQL requires of a data directory.
-private func makeOwnedDirectory(_ path: String, user: SystemUser) throws(AgentError) {
-    if !FileSystem.isDirectory(path), mkdir(path, 0o700) != 0 { throw .fileWrite(path: path, errno: errno) }
-    if geteuid() == 0, chown(path, user.uid, user.gid) != 0 { throw .fileWrite(path: path, errno: errno) }
-    guard chmod(path, 0o700) == 0 else { throw .fileWrite(path: path, errno: errno) }
+/// A data directory that does not exist yet, owned by the system user, mode 0700. Its parent may be
+/// root's (the user could not create it there): the missing parents are made as root, refusing a
+/// component that is a link another user could have planted.
+private func createDataDirectory(_ path: String, user: SystemUser) throws(AgentError) {
+    try FileSystem.makeTrustedDirectories(FileSystem.parent(of: path))
+    try FileSystem.makeOwnedDirectory(path, owner: user)
 }
 
 /// Removes the data directory's entries but `kept` and `lost+found`, as the system user (so nothing it
 /// does not own goes), PG_VERSION first.
 private func removeEntries(of directory: DataDirectory, except kept: String, user: SystemUser,
                            context: ActionContext) throws(AgentError) {
-    let names = (directory.entries ?? []).filter { $0 != "lost+found" && $0 != kept }
+    let names = (try directory.files.entries(directory.path + "/.") ?? []).filter { $0 != "lost+found" && $0 != kept }
     guard !names.isEmpty else { return }
-    if names.contains("PG_VERSION") { try FileSystem.remove(directory.file("PG_VERSION")) }
+    if names.contains("PG_VERSION") { try directory.files.remove(directory.file("PG_VERSION")) }
     let rest = names.filter { $0 != "PG_VERSION" }
     if !rest.isEmpty {
         context.log.info("removing \(rest.count) entr\(rest.count == 1 ? "y" : "ies") of \(directory.path) before the clone takes their place")
         try ChildProcess.check("/bin/rm", ["-rf", "--"] + rest.map { directory.file($0) }, as: user, timeoutSeconds: 120)
     }
-    FileSystem.syncDirectory(directory.path)
+    directory.files.syncDirectory(directory.path)
 }
 
 /// A node whose slot on the primary was invalidated (it stayed away while more than max_slot_wal_keep_size

@@ -95,7 +95,7 @@ func stopIfDiverged(from promoted: String, resource: Resource, context: ActionCo
 /// Rewrites a running standby's primary_conninfo and primary_slot_name when they differ from what
 /// `promoted` needs: a reload on 13 and later, a restart before.
 func pointStandby(at promoted: String, resource: Resource, context: ActionContext) throws(AgentError) {
-    let files = RecoveryFiles(dataDirectory: resource.dataDirectory, version: resource.version, owner: resource.user)
+    let files = RecoveryFiles(dataDirectory: resource.dataDirectory, version: resource.version)
     let session = try resource.connect()
     let current = try files.running(through: session)
     let wanted = standbyConfiguration(current: current, node: resource.node, promoted: promoted,

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The resource as the actions see it: parameters checked against the machine, the binaries found, the
 /// data directory's version known. Built once per action by `Resource.resolve`.
 public struct Resource: Sendable {
@@ -42,8 +46,15 @@ public struct Resource: Sendable {
     public static func resolve(environment: OCFEnvironment, checks: Checks) throws(AgentError) -> Resource {
         let parameters = try Parameters(environment: environment)
         let user = try SystemUser(name: parameters.systemUser)
-        let dataDirectory = DataDirectory(path: parameters.datadir)
+        let dataDirectory = DataDirectory(path: parameters.datadir, owner: user)
         guard dataDirectory.exists else { throw .noData(path: parameters.datadir, empty: false) }
+        // The agent reads and writes in there as the system user (SystemUserFiles): another owner's
+        // directory is a configuration error, not a missing one.
+        var info = stat()
+        if stat(parameters.datadir, &info) == 0, info.st_uid != user.uid {
+            throw .invalidParameter(name: "system_user", value: user.name,
+                                    why: "does not own the data directory \(parameters.datadir)")
+        }
         if parameters.pgdata != parameters.datadir, !FileSystem.isDirectory(parameters.pgdata) {
             throw .pgdataMissing(parameters.pgdata)
         }

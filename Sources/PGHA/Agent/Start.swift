@@ -76,8 +76,8 @@ func checkAndStartAsStandby(_ resource: Resource, context: ActionContext) throws
 
 /// Writes the standby configuration and starts the server, then checks it runs in recovery.
 func startAsStandby(_ resource: Resource, context: ActionContext, promoted: String?) throws(AgentError) {
-    let files = RecoveryFiles(dataDirectory: resource.dataDirectory, version: resource.version, owner: resource.user)
-    let configuration = standbyConfiguration(current: files.current(), node: resource.node, promoted: promoted,
+    let files = RecoveryFiles(dataDirectory: resource.dataDirectory, version: resource.version)
+    let configuration = standbyConfiguration(current: try files.current(), node: resource.node, promoted: promoted,
                                              parameters: resource.parameters)
     try files.write(configuration)
     try keepSynchronousStandbys(resource, members: memberNodes(context: context, adding: [resource.node]), session: nil,

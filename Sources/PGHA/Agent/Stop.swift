@@ -7,8 +7,10 @@ func stop(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
     } catch {
         // Without binaries or data nothing of ours can be running; the configuration error is for
         // validate and start to report.
-        let datadir = DataDirectory(path: (try? Parameters(environment: context.environment))?.datadir ?? "")
-        if error.code == .errInstalled, datadir.runningPostmasterPID == nil {
+        let parameters = try? Parameters(environment: context.environment)
+        let owner = parameters.flatMap { try? SystemUser(name: $0.systemUser) }
+        let running = owner.flatMap { DataDirectory(path: parameters?.datadir ?? "", owner: $0).runningPostmasterPID }
+        if error.code == .errInstalled, running == nil {
             context.log.info("\(error.reason): nothing to stop")
             return .success
         }

@@ -40,7 +40,7 @@ public func synchronousSettingChange(syncStandbys: Int, node: String, members: [
 func keepSynchronousStandbys(_ resource: Resource, members: [String], session: Session?,
                              context: ActionContext) throws(AgentError) -> SynchronousStandbyNames? {
     let path = resource.dataDirectory.file(RecoveryConfiguration.File.autoConf)
-    let fileText = FileSystem.read(path) ?? ""
+    let fileText = try resource.dataDirectory.files.read(path) ?? ""
     let current = ConfigFile.value(of: "synchronous_standby_names", in: fileText)
     let change = synchronousSettingChange(syncStandbys: resource.parameters.syncStandbys, node: resource.node,
                                           members: members, current: current)
@@ -64,8 +64,8 @@ func keepSynchronousStandbys(_ resource: Resource, members: [String], session: S
         }
         try session.query("SELECT pg_reload_conf()")
     } else {
-        try FileSystem.writeAtomically(path, ConfigFile.rewrite(fileText, setting: [("synchronous_standby_names", wanted?.setting)]),
-                                       owner: resource.user)
+        try resource.dataDirectory.files.writeAtomically(
+            path, ConfigFile.rewrite(fileText, setting: [("synchronous_standby_names", wanted?.setting)]))
     }
     if let wanted {
         context.log.info("synchronous_standby_names = '\(wanted)' (was '\(current ?? "")'): commits wait for \(wanted.count) of the other members")

@@ -17,11 +17,6 @@ func validateAll(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
         return .success
     }
     try checkCloneMeta(context.environment, parameters: resource.parameters)
-    var info = stat()
-    if stat(resource.parameters.datadir, &info) == 0, info.st_uid != resource.user.uid {
-        throw .invalidParameter(name: "system_user", value: resource.user.name,
-                                why: "does not own the data directory \(resource.parameters.datadir)")
-    }
     if context.environment.checkLevel >= 10 {
         try checkServerSettings(resource, context: context)
     }

@@ -21,6 +21,9 @@ public enum AgentError: Error, Equatable, Sendable {
     case timedOut(String)
     case query(String)
     case fileWrite(path: String, errno: Int32)
+    case fileRead(path: String, errno: Int32)
+    /// Something in a directory the system user controls that the agent will not follow or use.
+    case untrustedPath(path: String, why: String)
     case refused(String)
 
     public var code: OCFReturnCode {
@@ -32,7 +35,7 @@ public enum AgentError: Error, Equatable, Sendable {
             return .errConfigured
         case .notPermitted: return .errPerm
         case .binaryMissing, .pgdataMissing, .noData, .unsupportedVersion: return .errInstalled
-        case .unexpectedState, .commandFailed, .timedOut, .query, .fileWrite, .refused:
+        case .unexpectedState, .commandFailed, .timedOut, .query, .fileWrite, .fileRead, .untrustedPath, .refused:
             return .errGeneric
         }
     }
@@ -65,6 +68,9 @@ public enum AgentError: Error, Equatable, Sendable {
         case .timedOut(let what): return "timed out: \(what)"
         case .query(let text): return "query failed: \(text)"
         case .fileWrite(let path, let errno): return "could not write '\(path)' (errno \(errno))"
+        case .fileRead(let path, let errno): return "could not read '\(path)' (errno \(errno))"
+        case .untrustedPath(let path, let why):
+            return "'\(path)' \(why): not followed (the system user can change what is there)"
         case .refused(let text): return text
         }
     }

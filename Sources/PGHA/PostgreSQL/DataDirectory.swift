@@ -2,29 +2,25 @@
 import Glibc
 #endif
 
-/// Facts read straight from a data directory's files, without starting anything.
+/// Facts read straight from a data directory's files, without starting anything. The directory is the
+/// system user's: everything in it is read through `files`, as that user.
 public struct DataDirectory: Sendable {
     public let path: String
+    public let files: SystemUserFiles
 
-    public init(path: String) { self.path = path }
+    public init(path: String, owner: SystemUser) {
+        self.path = path
+        files = SystemUserFiles(user: owner)
+    }
 
     public func file(_ name: String) -> String { path + "/" + name }
 
+    /// The directory itself may be a link (a data directory moved to another disk, as root sets it up);
+    /// what is inside is never followed.
     public var exists: Bool { FileSystem.isDirectory(path) }
 
     /// The names in the directory, nil when it cannot be read (missing, not a directory).
-    public var entries: [String]? {
-        guard let directory = opendir(path) else { return nil }
-        defer { closedir(directory) }
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
-    }
+    public var entries: [String]? { (try? files.entries(path + "/.")) ?? nil }
 
     public var contents: DataDirectoryContents {
         DataDirectoryContents.classify(entries: exists ? entries : nil)
@@ -32,14 +28,14 @@ public struct DataDirectory: Sendable {
 
     /// The major version from PG_VERSION, nil when there is none.
     public var version: ServerVersion? {
-        FileSystem.read(file("PG_VERSION")).flatMap { ServerVersion(pgVersionFile: $0) }
+        files.readIfPossible(file("PG_VERSION")).flatMap { ServerVersion(pgVersionFile: $0) }
     }
 
     /// What is left of a postmaster killed moments ago that keeps a new one from starting: the process
     /// itself until its parent reaps it (PostgreSQL counts a zombie as running), and its children, attached
     /// to its shared memory until they notice it is gone. nil when nothing is left.
     public var leftoversOfPreviousServer: String? {
-        guard let text = FileSystem.read(file("postmaster.pid")) else { return nil }
+        guard let text = files.readIfPossible(file("postmaster.pid")) else { return nil }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingWhitespace }
         if let pid = lines.first.flatMap({ pid_t($0) }), pid > 0, kill(pid, 0) == 0 || errno == EPERM,
            let comm = FileSystem.read("/proc/\(pid)/comm"), comm.hasPrefix("postgres") || comm.hasPrefix("postmaster") {
@@ -61,7 +57,7 @@ public struct DataDirectory: Sendable {
     /// The postmaster's pid when postmaster.pid names a live postgres process. A stale file (left by a
     /// crash, or naming a pid now reused by something else) gives nil.
     public var runningPostmasterPID: pid_t? {
-        guard let text = FileSystem.read(file("postmaster.pid")),
+        guard let text = files.readIfPossible(file("postmaster.pid")),
               let first = text.split(separator: "\n").first, let pid = pid_t(first.trimmingWhitespace), pid > 0
         else { return nil }
         guard kill(pid, 0) == 0 || errno == EPERM else { return nil }

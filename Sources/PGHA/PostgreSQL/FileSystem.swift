@@ -2,7 +2,8 @@
 import Glibc
 #endif
 
-/// The few file operations the agent needs, on plain paths, without Foundation.
+/// The few file operations the agent needs on plain paths, without Foundation: for places root owns
+/// (HA_RSCTMP, /proc). Files in the system user's directories go through `SystemUserFiles`.
 public enum FileSystem {
     public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
@@ -29,13 +30,12 @@ public enum FileSystem {
     }
 
     /// Replaces `path` with `content` so that a crash leaves either the old file or the new one, never a
-    /// mix: temp file in the same directory, fsync, owner and mode, rename, fsync of the directory.
-    public static func writeAtomically(_ path: String, _ content: String, owner: SystemUser?, mode: mode_t = 0o600)
-        throws(AgentError)
-    {
+    /// mix: temp file in the same directory, fsync, mode, rename, fsync of the directory.
+    public static func writeAtomically(_ path: String, _ content: String, mode: mode_t = 0o600) throws(AgentError) {
         let directory = parent(of: path)
         let temporary = "\(path).pgha-\(getpid()).tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        unlink(temporary)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
         guard fd >= 0 else { throw .fileWrite(path: temporary, errno: errno) }
         var failure: Int32 = 0
         let bytes = Array(content.utf8)
@@ -44,7 +44,6 @@ public enum FileSystem {
             let count = bytes[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
             if count < 0 { if errno != EINTR { failure = errno } } else { written += count }
         }
-        if failure == 0, let owner, fchown(fd, owner.uid, owner.gid) != 0, geteuid() == 0 { failure = errno }
         if failure == 0, fchmod(fd, mode) != 0 { failure = errno }
         if failure == 0, fsync(fd) != 0 { failure = errno }
         close(fd)
@@ -73,6 +72,40 @@ public enum FileSystem {
     public static func parent(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    /// Creates the missing directories of `path` as root (mode 0755). An existing component that is a
+    /// symbolic link is followed only when root owns it (Debian links configuration that way): one owned
+    /// by anyone else could point anywhere and is refused.
+    public static func makeTrustedDirectories(_ path: String) throws(AgentError) {
+        var info = stat()
+        if lstat(path, &info) == 0 {
+            if (info.st_mode & S_IFMT) == S_IFLNK {
+                guard info.st_uid == 0 else { throw .untrustedPath(path: path, why: "is a symbolic link root does not own") }
+                guard isDirectory(path) else { throw .untrustedPath(path: path, why: "does not lead to a directory") }
+                return
+            }
+            guard (info.st_mode & S_IFMT) == S_IFDIR else { throw .untrustedPath(path: path, why: "is not a directory") }
+            return
+        }
+        guard path != "/", !path.isEmpty else { return }
+        try makeTrustedDirectories(parent(of: path))
+        guard mkdir(path, 0o755) == 0 || errno == EEXIST else { throw .fileWrite(path: path, errno: errno) }
+    }
+
+    /// Creates the directory `path` as root and gives it to `owner`, mode 0700 (a data directory in a
+    /// root-owned parent). Owner and mode are set on the descriptor opened without following a link, never
+    /// on the name: a link planted there meanwhile is refused, not chowned.
+    public static func makeOwnedDirectory(_ path: String, owner: SystemUser) throws(AgentError) {
+        guard mkdir(path, 0o700) == 0 || errno == EEXIST else { throw .fileWrite(path: path, errno: errno) }
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ELOOP || errno == ENOTDIR { throw .untrustedPath(path: path, why: "is not a directory") }
+            throw .fileWrite(path: path, errno: errno)
+        }
+        defer { close(fd) }
+        if geteuid() == 0, fchown(fd, owner.uid, owner.gid) != 0 { throw .fileWrite(path: path, errno: errno) }
+        guard fchmod(fd, 0o700) == 0 else { throw .fileWrite(path: path, errno: errno) }
     }
 
     /// Creates `path` and its parents with `mode` when missing.

@@ -23,7 +23,8 @@ public struct ServerControl: Sendable {
                                    as: user, workingDirectory: datadir, timeoutSeconds: timeoutSeconds + 5)
         } catch .commandFailed(let command, let status, let output) {
             // pg_ctl only says "examine the log output": the server's last line says why.
-            let serverSays = FileSystem.read(logfile)?.split(separator: "\n").last.map(String.init)
+            // Read as the system user, never following a link: the log's directory is often the user's.
+            let serverSays = SystemUserFiles(user: user).readIfPossible(logfile)?.split(separator: "\n").last.map(String.init)
             throw .commandFailed(command: command, status: status, output: serverSays ?? output)
         }
     }

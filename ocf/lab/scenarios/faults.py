@@ -97,6 +97,22 @@ def elapsed(report):
     return round(time.monotonic() - report["t0"], 1)
 
 
+# How long a state must last to count as kept: longer than the lab's promoted monitor interval (15 s), whose
+# next run could move scores or restart the instance.
+HOLD = 20
+
+
+def first_problem(seconds, problem, interval=0.5):
+    """Samples `problem` (None while all is well, else what is wrong) for `seconds`: the first problem
+    seen, or None when all stayed well."""
+    end = time.monotonic() + seconds
+    while True:
+        found = problem()
+        if found is not None or time.monotonic() >= end:
+            return found
+        time.sleep(interval)
+
+
 def new_writable(old):
     writable = lab.writable_nodes()
     return writable[0] if len(writable) == 1 and writable[0] != old else None
@@ -180,9 +196,11 @@ def switchover():
             report["old_back_s"] = elapsed(report)
         finally:
             lab.crm("crm_resource", "--clear", "--resource", "pgsql-ha")
-        # Once the move constraint is gone, the role must stay where it went: no second move.
+        # Once the move constraint is gone, the role must stay where it went: no second move, also not after
+        # the new primary's next monitor ranks the standbys.
         lab.crm("crm_resource", "--wait", "--timeout=60s", check=False)
-        report["second_move"] = lab.writable_nodes() != [target]
+        report["second_move"] = first_problem(
+            HOLD, lambda: None if (w := lab.writable_nodes()) == [target] else f"writable: {w}") or False
     with open(log, errors="replace") as f:
         f.seek(log_start)
         report["rewound"] = "pg_rewind" in f.read()
@@ -237,4 +255,50 @@ def fence_during_promote():
         report["new"] = new
         lab.wait_for(f"{candidate} back, streaming from {new}", DEADLINE * 3, lambda: candidate in lab.streaming_to(new))
         report["candidate_back_s"] = elapsed(report)
+    return report
+
+
+def full_restart():
+    """Every instance stopped cleanly by Pacemaker (stop-all-resources), then every node's cluster stack
+    down and up again, one standby stale: the promotion scores (lifetime reboot) are gone and the election
+    alone decides. Raises when a control file did not say "shut down" before the nodes went, or when the
+    restart left a failure record (the probes of cleanly stopped instances, the election)."""
+    report = {"scenario": "full cluster stop and start"}
+    primary = settled_primary()
+    stale, fresh = [n for n in lab.NODES if n != primary]
+    report["before"], report["stale"] = primary, stale
+    with lab.connect(stale) as conn:
+        conn.execute("ALTER SYSTEM SET primary_conninfo = ''")
+        conn.execute("SELECT pg_reload_conf()")
+    lab.wait_for(f"{stale} not streaming", 30, lambda: stale not in lab.streaming_to(primary))
+    with lab.connect(primary) as conn:
+        conn.execute("DROP TABLE IF EXISTS restart_rows")
+        conn.execute("CREATE TABLE restart_rows (id int)")
+        conn.execute("INSERT INTO restart_rows SELECT generate_series(1, 1000)")
+    lab.wait_for(f"{fresh} has the rows", 30, lambda: lab.query(fresh, "SELECT count(*) FROM restart_rows") == 1000)
+    stop_all = ("crm_attribute", "--type", "crm_config", "--name", "stop-all-resources", "--update")
+    lab.crm(*stop_all, "true")
+    # A node fenced because its stop ran past the timeout keeps a stale postmaster.pid: no process counts.
+    lab.wait_for("every instance stopped", DEADLINE, lambda: not any(lab.running_postmaster(n) for n in lab.NODES))
+    # stop-all-resources stays true until the nodes are back (the CIB keeps it on disk). Set false here,
+    # Pacemaker would start the instances again in the moments before the nodes go, and the restart would
+    # find standbys killed in archive recovery (issue #21).
+    report["control_files"] = {n: lab.control_state(n) for n in lab.NODES}
+    unclean = {n: s for n, s in report["control_files"].items() if s not in ("shut down", "shut down in recovery")}
+    assert not unclean, f"not stopped cleanly before the restart: {unclean}"
+    for node in lab.NODES:
+        lab.script("node", "destroy", node)
+    booted = time.time()
+    for node in lab.NODES:
+        lab.script("node", "boot", node)
+    report["t0"] = time.monotonic()
+    lab.wait_for("the cluster answers after the restart", DEADLINE,
+                 lambda: lab.crm(*stop_all, "false", check=False).returncode == 0)
+    report["new"] = lab.wait_for("a settled cluster after the restart", DEADLINE * 2, lab.settled)
+    report["writable_s"] = report["settled_s"] = elapsed(report)
+    # Nothing crashed: the probes after the boot and the election leave no failure record (read once
+    # Pacemaker has recorded the results of what it ran).
+    lab.crm("crm_resource", "--wait", "--timeout=60s", check=False)
+    failures = lab.failures_since(booted)
+    assert not failures, f"failure records after the restart: {failures}"
     return report

@@ -1,5 +1,6 @@
 """The lab as the scenario tests drive it: the ocf/lab scripts for faults and Pacemaker, psycopg from the
 host (through the lab's host leg, 10.200.0.1) for what clients see."""
+import datetime
 import os
 import re
 import subprocess
@@ -9,6 +10,7 @@ import psycopg
 
 LAB = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STATE = os.environ.get("PGHA_LAB_STATE", "/var/lib/pgha-lab")
+PGBIN = os.environ.get("PGHA_PGBIN", "/usr/lib/postgresql/15/bin")   # as in ocf/lab/lib.sh
 # The lab's shape when nothing says otherwise (as in ocf/lab/lib.sh).
 DEFAULTS = {"PGHA_LAB_NODE_COUNT": "3", "PGHA_LAB_SYNC_STANDBYS": "0", "PGHA_LAB_ONFAIL_PROMOTED": "fence",
             "PGHA_LAB_AGENT_KIND": "pgha"}
@@ -144,6 +146,41 @@ def failed_actions():
     mon = crm("crm_mon", "-1", "--output-as=xml").stdout
     assert "<pacemaker-result" in mon, mon
     return re.findall(r"<failure [^>]*>", mon)
+
+
+def failure_time(record):
+    """A failure record's last-rc-change in epoch seconds ("2026-12-01 18:56:55Z", or with a +hh:mm
+    offset, or Pacemaker's ctime form), None when it has none."""
+    found = re.search(r'last-rc-change="([^"]*)"', record)
+    if not found:
+        return None
+    text = found.group(1).strip()
+    for form in ("%Y-%m-%d %H:%M:%S%z", "%Y-%m-%d %H:%M:%S %z", "%a %b %d %H:%M:%S %Y"):
+        try:
+            stamp = datetime.datetime.strptime(text.replace("Z", "+0000"), form)
+        except ValueError:
+            continue
+        if stamp.tzinfo is None:
+            stamp = stamp.replace(tzinfo=datetime.timezone.utc)
+        return stamp.timestamp()
+    raise AssertionError(f"unreadable last-rc-change in {record}")
+
+
+def failures_since(since, node=None):
+    """The failure records of what happened at or after `since` (epoch seconds, from time.time()), on
+    `node` or any: a scenario asserts on what it caused, never on what an earlier one left. Pacemaker
+    records whole seconds."""
+    return [f for f in failed_actions()
+            if (node is None or f'node="{node}"' in f) and (failure_time(f) or 0) >= int(since)]
+
+
+def control_state(node):
+    """What the node's control file says ("shut down in recovery", "in archive recovery", ...)."""
+    out = subprocess.run(["runuser", "-u", "postgres", "--", os.path.join(PGBIN, "pg_controldata"),
+                          f"{STATE}/{node}/data"], capture_output=True, text=True, timeout=30)
+    found = re.search(r"^Database cluster state:\s*(.+)$", out.stdout, re.M)
+    assert found, f"pg_controldata {node}: {out.stdout}{out.stderr}"
+    return found.group(1).strip()
 
 
 def fail_counts(resource="pgsqld"):

@@ -12,7 +12,9 @@ usage: ocf/lab/soak [N]        e.g. PGHA_LAB_SYNC_STANDBYS=1 ocf/lab/soak 10
        each proven (the candidate replayed the old primary's shutdown checkpoint), the old primary back
        without pg_rewind, the role staying where it went once the move constraint is cleared
        PGHA_LAB_SYNC_STANDBYS=1 PGHA_SOAK_SCENARIOS="fence during promote" ocf/lab/soak 5   the node
-       chosen after a kill -9 struck down when its pre-promote notification goes out (faults.py)"""
+       chosen after a kill -9 struck down when its pre-promote notification goes out (faults.py)
+       PGHA_SOAK_SCENARIOS="full restart" ocf/lab/soak 10   every instance stopped by Pacemaker, every
+       node down and up: control files "shut down" before, no failure record after (faults.full_restart)"""
 import os
 import statistics
 import sys
@@ -28,8 +30,9 @@ SCENARIOS = (
     ("link cut + node writer", lambda: faults.cut_primary_link(node_writer=True)),
     ("switchover", faults.switchover),
 )
-# Only when named: the candidate struck down while it promotes (each run fences two nodes, about a minute).
-OPTIONAL = (("fence during promote", faults.fence_during_promote),)
+# Only when named: the candidate struck down while it promotes (each run fences two nodes, about a minute);
+# every node stopped cleanly and restarted (issue #21: clean control files, no failure record after).
+OPTIONAL = (("fence during promote", faults.fence_during_promote), ("full restart", faults.full_restart))
 # PGHA_SOAK_SCENARIOS=switchover (names, comma-separated, as in the first column) runs only those.
 if os.environ.get("PGHA_SOAK_SCENARIOS"):
     wanted = [w.strip() for w in os.environ["PGHA_SOAK_SCENARIOS"].split(",")]

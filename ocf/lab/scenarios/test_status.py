@@ -68,15 +68,27 @@ def test_1_json_names_primary_standbys_slots_lag_scores(cluster):
             assert n["timeline"] == p["timeline"], n
             assert n["error"] is None
 
-    # What status says is what PostgreSQL and Pacemaker say.
-    assert lab.streaming_to(primary) == standbys
-    slots = lab.query(primary, "SELECT string_agg(slot_name || ':' || active, ',' ORDER BY slot_name) "
-                               "FROM pg_replication_slots")
-    assert slots == ",".join(f"pgha_{n}:true" for n in standbys), slots
-    for node, n in by_node(report).items():
-        score = lab.crm("crm_attribute", "--promotion=pgsqld", "--lifetime", "reboot", "--node", node,
-                        "--query", "--quiet", check=False).stdout.strip()
-        assert str(n["score"]) == score, f"{node}: status {n['score']}, crm_attribute {score!r}"
+    # What status says is what PostgreSQL and Pacemaker say, all read together: the primary's monitor
+    # re-ranks the standbys by lag (1000, 999) whenever their order changes, so a score read after a
+    # report may no longer be the report's.
+    wanted_slots = ",".join(f"pgha_{n}:true" for n in standbys)
+    seen = {}
+
+    def agree():
+        _, fresh = status_json(lab.NODES[-1])
+        seen["status scores"] = {node: str(n["score"]) for node, n in by_node(fresh).items()}
+        seen["crm_attribute"] = {node: lab.crm("crm_attribute", "--promotion=pgsqld", "--lifetime", "reboot",
+                                               "--node", node, "--query", "--quiet", check=False).stdout.strip()
+                                 for node in seen["status scores"]}
+        seen["streaming"] = lab.streaming_to(primary)
+        seen["slots"] = lab.query(primary, "SELECT string_agg(slot_name || ':' || active, ',' ORDER BY slot_name) "
+                                           "FROM pg_replication_slots")
+        return (seen["streaming"] == standbys and seen["slots"] == wanted_slots
+                and seen["status scores"] == seen["crm_attribute"])
+    try:
+        lab.wait_for("status, PostgreSQL and crm_attribute agreeing", 60, agree)
+    except AssertionError as e:
+        raise AssertionError(f"{e}: {seen}; wanted streaming {standbys}, slots {wanted_slots}") from None
 
 
 def test_2_decisions_recorded(cluster):

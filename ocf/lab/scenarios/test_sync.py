@@ -112,7 +112,15 @@ def test_5_no_quorum_waits_for_the_old_primary(cluster):
 
             lab.wait_for(f"{survivor} refusing its promotion for want of quorum", DEADLINE, refused)
             report["refused_s"] = elapsed(report)
-            assert lab.writable_nodes() == [], "a node was writable while the quorum rule refused"
+
+            # Sampled until the old primary runs again (booted after its fence, it must publish its position
+            # before anyone may promote), not once just after the refusal.
+            def old_back_none_writable():
+                writable = lab.writable_nodes()
+                assert writable == [], f"a node was writable while the quorum rule refused: {writable}"
+                return lab.running_postmaster(old) is not None
+
+            lab.wait_for(f"{old} running again, no node writable until then", DEADLINE * 2, old_back_none_writable)
             new = lab.wait_for("a writable primary once the old one is back", DEADLINE * 2,
                                lambda: (lambda w: w[0] if len(w) == 1 else None)(lab.writable_nodes()))
             report["writable_s"] = elapsed(report)
