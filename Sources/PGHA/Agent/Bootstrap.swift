@@ -102,13 +102,15 @@ func cloneDataDirectory(_ parameters: Parameters, user: SystemUser, source: Clon
         case .symbolicLink, .other: throw .untrustedPath(path: partial, why: "is not a directory of a clone")
         }
         try files.makeDirectory(partial)
-        var arguments = ["-D", partial, "-d", primarySourceConninfo(parameters, primary: source.primary),
-                         "-X", "stream", "-c", "fast", "-w", "-S", source.slot]
+        // The password, if replication_options has one, reaches pg_basebackup through its environment.
+        let (conninfo, secrets) = Conninfo.forChildProcess(primarySourceConninfo(parameters, primary: source.primary))
+        var arguments = ["-D", partial, "-d", conninfo, "-X", "stream", "-c", "fast", "-w", "-S", source.slot]
         if source.slotState != .usable { arguments.append("-C") }
         let started = Clock.now
         // What is left of the start's time after the clone goes to starting the server (at least 20 s).
         let budget = max(10, context.budget(default: 300) - 20)
-        try ChildProcess.check(source.bindir + "/pg_basebackup", arguments, as: user, timeoutSeconds: budget)
+        try ChildProcess.check(source.bindir + "/pg_basebackup", arguments, as: user, environment: secrets,
+                               timeoutSeconds: budget)
         context.log.info("pg_basebackup from \(source.primary) done in \(Int((Clock.now - started).rounded())) s through slot \(source.slot)\(source.slotState == .usable ? "" : " (created)")")
         // The old files go only now that the new ones are complete; PG_VERSION first, so that what is left
         // is never taken for a data directory.

@@ -30,7 +30,8 @@ public struct DecisionRecord: Equatable, Sendable {
     /// `attrd_updater --query` prints the value between double quotes without escaping it, and a line break
     /// would split it: both are replaced, and the text is bounded.
     static func clean(_ text: String) -> String {
-        let flat = String(text.map { $0 == "\"" ? "'" : ($0.isNewline || $0 == "\t" ? " " : $0) })
+        // Every cluster user reads these: no secret goes in, whatever the decision quoted.
+        let flat = String(Conninfo.masked(in: text).map { $0 == "\"" ? "'" : ($0.isNewline || $0 == "\t" ? " " : $0) })
         return flat.count > maximumTextLength ? String(flat.prefix(maximumTextLength - 3)) + "..." : flat
     }
 

@@ -110,12 +110,12 @@ func pointStandby(at promoted: String, resource: Resource, context: ActionContex
     defer { if !needsRestart { confirmStreaming(from: promoted, resource: resource, context: context) } }
     if needsRestart {
         context.log.info("primary is now \(promoted): restarting (PostgreSQL \(resource.version) reads primary_conninfo only at start)")
-        recordDecision("follows \(promoted): restarting with primary_conninfo '\(wanted.primaryConninfo)' slot \(wanted.primarySlotName)", context: context)
+        recordDecision("follows \(promoted): restarting with primary_conninfo '\(Conninfo.redacted(wanted.primaryConninfo))' slot \(wanted.primarySlotName)", context: context)
         try resource.control.stop(timeoutSeconds: context.budget(default: 60) / 2)
         try startAsStandby(resource, context: context, promoted: promoted)
     } else {
-        context.log.info("primary is now \(promoted): primary_conninfo '\(wanted.primaryConninfo)' slot \(wanted.primarySlotName), reloaded")
-        recordDecision("follows \(promoted): primary_conninfo '\(wanted.primaryConninfo)' slot \(wanted.primarySlotName), reloaded", context: context)
+        context.log.info("primary is now \(promoted): primary_conninfo '\(Conninfo.redacted(wanted.primaryConninfo))' slot \(wanted.primarySlotName), reloaded")
+        recordDecision("follows \(promoted): primary_conninfo '\(Conninfo.redacted(wanted.primaryConninfo))' slot \(wanted.primarySlotName), reloaded", context: context)
     }
 }
 

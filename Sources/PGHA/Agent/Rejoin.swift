@@ -74,9 +74,12 @@ func rewind(_ resource: Resource, primary: String, context: ActionContext) throw
     let source = primarySourceConninfo(resource, primary: primary)
     do {
         try Session(conninfo: source, as: resource.user).query("CHECKPOINT")
+        // The password, if any, through pg_rewind's environment: an argument vector is world-readable.
+        let (conninfo, secrets) = Conninfo.forChildProcess(source)
         let output = try ChildProcess.check(resource.bindir + "/pg_rewind",
-                                            ["--target-pgdata", resource.parameters.datadir, "--source-server", source],
-                                            as: resource.user, workingDirectory: resource.parameters.datadir,
+                                            ["--target-pgdata", resource.parameters.datadir, "--source-server", conninfo],
+                                            as: resource.user, environment: secrets,
+                                            workingDirectory: resource.parameters.datadir,
                                             timeoutSeconds: context.budget(default: 60))
         let summary = output.split(separator: "\n").last.map(String.init) ?? ""
         context.log.info("pg_rewind from \(primary) done: \(summary)")

@@ -82,7 +82,7 @@ func startAsStandby(_ resource: Resource, context: ActionContext, promoted: Stri
     try files.write(configuration)
     try keepSynchronousStandbys(resource, members: memberNodes(context: context, adding: [resource.node]), session: nil,
                                 context: context)
-    context.log.info("starting as a standby: primary_conninfo '\(configuration.primaryConninfo)' slot \(configuration.primarySlotName)")
+    context.log.info("starting as a standby: primary_conninfo '\(Conninfo.redacted(configuration.primaryConninfo))' slot \(configuration.primarySlotName)")
     let budget = context.budget(default: 60)
     let deadline = Clock.now + Double(budget)
     // Moments after a crash (kill -9, on-fail=restart) the old postmaster and its children may not be gone
@@ -116,5 +116,5 @@ func startAsStandby(_ resource: Resource, context: ActionContext, promoted: Stri
         throw .unexpectedState("instance did not come up as a standby: \(state.description)")
     }
     context.log.info("instance started as a standby")
-    recordDecision("started as a standby: primary_conninfo '\(configuration.primaryConninfo)' slot \(configuration.primarySlotName)", context: context)
+    recordDecision("started as a standby: primary_conninfo '\(Conninfo.redacted(configuration.primaryConninfo))' slot \(configuration.primarySlotName)", context: context)
 }

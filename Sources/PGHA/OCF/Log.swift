@@ -19,8 +19,9 @@ public struct Log: Sendable {
         self.debug = debug
     }
 
+    /// Secrets in the text (a password in a connection string) are masked: a log is read by many.
     public func line(_ level: Level, _ text: String) -> String {
-        "pgha(\(instance))[\(getpid())]: \(level.rawValue): \(action): \(text)"
+        "pgha(\(instance))[\(getpid())]: \(level.rawValue): \(action): \(Conninfo.masked(in: text))"
     }
 
     public func write(_ level: Level, _ text: String) {
@@ -40,6 +41,6 @@ public struct Log: Sendable {
 
     /// What Pacemaker shows in `crm_mon` for a failed operation.
     public func exitReason(_ text: String) {
-        fputs("ocf-exit-reason:\(text)\n", stderr)
+        fputs("ocf-exit-reason:\(Conninfo.masked(in: text))\n", stderr)
     }
 }
