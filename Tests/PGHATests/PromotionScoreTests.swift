@@ -14,6 +14,17 @@ struct PromotionScoreTests {
         #expect(scores == ["n1": 1001, "n3": 1000, "n2": 999])
     }
 
+    @Test("rows of programs that are no member (pg_receivewal, a backup tool) get no score and take no rank")
+    func nonMembersIgnored() {
+        let scores = PromotionScore.scores(primary: "n1", members: ["n1", "n2", "n3"],
+                                           replication: [standby("pg_receivewal", 0), standby("n2", 5000),
+                                                         standby("pgbackrest", 10, state: "catchup"), standby("n3", 10)],
+                                           maxlag: 0)
+        #expect(scores == ["n1": 1001, "n3": 1000, "n2": 999])
+        let unknownMembers = PromotionScore.scores(primary: "n1", members: [], replication: [standby("x", 0)], maxlag: 0)
+        #expect(unknownMembers == ["n1": 1001, "x": 1000], "no members known: every row counts, as before")
+    }
+
     @Test("equal lag ranks by node name, so the result does not flap between monitors")
     func tiesAreStable() {
         let forward = PromotionScore.scores(primary: "n1", members: [],

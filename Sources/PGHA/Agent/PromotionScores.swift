@@ -37,10 +37,14 @@ public enum PromotionScore {
 
     /// Pure: scores for every member, from the primary's view of replication. Streaming standbys rank by
     /// lag, least lag highest (1000, 999, ...; ties by node name so the result is stable); one lagging more
-    /// than `maxlag` bytes (when maxlag > 0), not streaming, or not connected at all gets -1000.
+    /// than `maxlag` bytes (when maxlag > 0), not streaming, or not connected at all gets -1000. A row
+    /// whose application_name is no member (pg_receivewal, a backup tool, a client) gets nothing: it is no
+    /// node Pacemaker could promote, and each score costs a crm_attribute call. With no members known
+    /// (`members` empty: no notification since the node booted), every row counts.
     public static func scores(primary: String, members: [String], replication: [StandbyReplication],
                               maxlag: Int64) -> [String: Int] {
         var result: [String: Int] = [primary: Self.primary]
+        let replication = members.isEmpty ? replication : replication.filter { members.contains($0.node) }
         let streaming = replication
             .filter { $0.state == "streaming" && $0.node != primary && $0.lag != nil }
             .filter { maxlag <= 0 || $0.lag! <= UInt64(maxlag) }
