@@ -105,6 +105,26 @@ import Testing
         #expect(try Self.untouched(secretFile))
     }
 
+    @Test("a logfile reached through a link the system user owns: validate-all warns, naming it")
+    func validateWarnsOfUserLinks() throws {
+        let workspace = try Workspace()
+        let build = try #require(PostgresBuild.available.first)
+        let node = try workspace.node("n1", build)
+        try node.initialize()
+        let logDirectory = workspace.path + "/pglog"
+        try run("/usr/bin/install", ["-d", "-o", "postgres", "-g", "postgres", "-m", "0755", logDirectory])
+        let own = workspace.path + "/postgres-owned"
+        try run("/usr/bin/install", ["-d", "-o", "postgres", "-g", "postgres", "-m", "0755", own])
+        let link = own + "/log-link"
+        try Self.plant(link: link, to: logDirectory)
+        let validated = try node.pgha("validate-all", ["OCF_RESKEY_logfile": link + "/postgresql.log"])
+        #expect(validated.code == 0, "a warning, not an error: \(validated.log)")
+        #expect(validated.log.contains("WARNING: validate-all: logfile '\(link)/postgresql.log': \(link) is a symbolic link that system_user postgres can replace"),
+                "\(validated.log)")
+        let plain = try node.pgha("validate-all")
+        #expect(plain.code == 0 && !plain.log.contains("symbolic link"), "no link, no warning: \(plain.log)")
+    }
+
     @Test("the finished clone directory a link to a root-owned directory: start refuses, nothing moves")
     func cloneDirectoryLink() throws {
         let workspace = try Workspace()

@@ -36,6 +36,19 @@ LAB_SYNC_STANDBYS=${LAB_SYNC_STANDBYS:-0}
 [[ $LAB_SYNC_STANDBYS =~ ^[0-9]$ ]] && ((LAB_SYNC_STANDBYS < LAB_NODE_COUNT)) \
     || { echo "PGHA_LAB_SYNC_STANDBYS=$LAB_SYNC_STANDBYS: 0 to $((LAB_NODE_COUNT - 1)) with $LAB_NODE_COUNT nodes" >&2; exit 2; }
 
+# TLS (PGHA_LAB_TLS=1): `up` makes a CA, one server certificate for every node's name and address and a
+# client certificate for user postgres (ocf/lab/tls-certs); the servers accept TCP only with TLS and a
+# client certificate (hostssl ... clientcert=verify-full, hostnossl rejected), and the agent's
+# replication_options, which every standby's primary_conninfo and the agent's own remote connections
+# use, verify the server (sslmode=verify-full).
+LAB_TLS=${PGHA_LAB_TLS:-$(lab_recorded PGHA_LAB_TLS)}
+LAB_TLS=${LAB_TLS:-0}
+[[ $LAB_TLS =~ ^[01]$ ]] || { echo "PGHA_LAB_TLS=$LAB_TLS: 0 or 1" >&2; exit 2; }
+LAB_TLS_DIR=$LAB_STATE/tls
+LAB_TLS_OPTIONS="sslmode=verify-full sslrootcert=$LAB_TLS_DIR/ca.crt sslcert=$LAB_TLS_DIR/client.crt sslkey=$LAB_TLS_DIR/client.key"
+# What the agent adds to every connection to another node (and pg-init to its clones').
+lab_replication_options() { if [ "$LAB_TLS" = 1 ]; then echo "user=postgres $LAB_TLS_OPTIONS"; fi; }
+
 # The connection string that finds the primary from anywhere in the lab (and from the host leg).
 lab_hosts() { local IFS=, n a=(); for n in "${LAB_NODES[@]}"; do a+=("${LAB_ADDR[$n]}"); done; echo "${a[*]}"; }
 LAB_BRIDGE_NS=pgha-lab-br

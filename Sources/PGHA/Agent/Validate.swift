@@ -17,11 +17,41 @@ func validateAll(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
         return .success
     }
     try checkCloneMeta(context.environment, parameters: resource.parameters)
+    try checkConnectionFiles(resource.parameters, user: resource.user)
+    let paths = [("pgdata", resource.parameters.pgdata), ("datadir", resource.parameters.datadir),
+                 ("bindir", resource.bindir), ("logfile", resource.parameters.logfile)]
+    for (name, path) in paths {
+        if let concern = PathTrust.concern(path, user: resource.user) {
+            context.log.warning("\(name) '\(path)': \(concern): root follows it in every action")
+        }
+    }
     if context.environment.checkLevel >= 10 {
         try checkServerSettings(resource, context: context)
     }
     context.log.info("PostgreSQL \(resource.version) in \(resource.parameters.datadir), binaries in \(resource.bindir): valid")
     return .success
+}
+
+/// replication_options as the agent's remote connections will use it: a TLS mode this libpq can make, and
+/// the certificate, key and password files readable by the system user (libpq reads them as that user).
+/// Otherwise the first failover would fail on the other nodes, long after the mistake.
+func checkConnectionFiles(_ parameters: Parameters, user: SystemUser) throws(AgentError) {
+    let options = parameters.replicationOptions
+    let shown = Conninfo.redacted(Conninfo.build(options))
+    if let mode = options.last(where: { $0.0 == "sslmode" })?.1, ["require", "verify-ca", "verify-full"].contains(mode),
+       !libpqSupportsTLS {
+        throw .invalidParameter(name: "replication_options", value: shown,
+                                why: "sslmode=\(mode) needs TLS, and this pgha's libpq was built without it")
+    }
+    for (keyword, path) in options where Parameters.conninfoFileKeywords.contains(keyword) {
+        // sslrootcert=system (libpq 16+) names the system's store, not a file.
+        if keyword == "sslrootcert" && path == "system" { continue }
+        let readable = (try? user.actingAs { () throws(AgentError) -> Bool in access(path, R_OK) == 0 }) ?? false
+        guard readable else {
+            throw .invalidParameter(name: "replication_options", value: shown,
+                                    why: "\(keyword) '\(path)' cannot be read by system_user \(user.name)")
+        }
+    }
 }
 
 /// OCF_CHECK_LEVEL 10 and above: when the server runs, its settings must allow streaming replication with

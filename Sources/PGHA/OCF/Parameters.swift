@@ -29,6 +29,9 @@ public struct Parameters: Sendable, Equatable {
 
     /// Keywords the agent writes into primary_conninfo itself.
     static let reservedConninfoKeywords: Set<String> = ["host", "hostaddr", "port", "application_name", "dbname"]
+    static let sslModes = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
+    /// The files replication_options may name, which the system user must be able to read.
+    public static let conninfoFileKeywords = ["sslrootcert", "sslcert", "sslkey", "sslcrl", "passfile"]
 
     public init(environment: OCFEnvironment) throws(AgentError) {
         func value(_ name: String) -> String {
@@ -87,12 +90,17 @@ public struct Parameters: Sendable, Equatable {
         do {
             replicationOptions = try Conninfo.parse(value("replication_options"))
         } catch {
-            throw .invalidParameter(name: "replication_options", value: value("replication_options"),
+            throw .invalidParameter(name: "replication_options", value: Conninfo.redacted(value("replication_options")),
                                     why: "not a libpq keyword=value list")
         }
         if let reserved = replicationOptions.first(where: { Self.reservedConninfoKeywords.contains($0.0) }) {
-            throw .invalidParameter(name: "replication_options", value: value("replication_options"),
+            throw .invalidParameter(name: "replication_options", value: Conninfo.redacted(value("replication_options")),
                                     why: "'\(reserved.0)' is set by the agent")
+        }
+        // A misspelt sslmode would otherwise fail only at the first failover, on the other nodes.
+        if let mode = replicationOptions.last(where: { $0.0 == "sslmode" })?.1, !Self.sslModes.contains(mode) {
+            throw .invalidParameter(name: "replication_options", value: Conninfo.redacted(value("replication_options")),
+                                    why: "sslmode '\(mode)' is none of \(Self.sslModes.joined(separator: ", "))")
         }
     }
 

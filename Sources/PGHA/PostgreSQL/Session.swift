@@ -3,6 +3,10 @@ import Glibc
 #endif
 import CLibPQ
 
+/// True when this libpq can make TLS connections (built with OpenSSL): what sslmode=require and
+/// stronger need.
+public var libpqSupportsTLS: Bool { PQsslAttribute(nil, "library") != nil }
+
 /// One libpq connection to the local instance over its Unix socket, as system_user (peer authentication).
 /// Every session has a connect timeout and a statement timeout: a check must never outlive the operation
 /// that Pacemaker is waiting on.

@@ -31,7 +31,9 @@ JOBS = os.environ.get("PGBENCH_JOBS", "2")
 def pgbench(primary, *args, cwd=None):
     argv = [os.path.join(PGBIN, "pgbench"), "-h", lab.ADDR[primary], "-p", "5432", "-U", "postgres", *args,
             "postgres"]
-    out = subprocess.run(argv, capture_output=True, text=True, cwd=cwd, timeout=900)
+    # PGHA_LAB_TLS=1: libpq's environment carries the TLS keywords (PGSSLMODE...).
+    env = {**os.environ, **{"PG" + k.upper(): v for k, v in lab.tls().items()}}
+    out = subprocess.run(argv, capture_output=True, text=True, cwd=cwd, timeout=900, env=env)
     if out.returncode != 0:
         raise RuntimeError(f"{' '.join(argv)} failed:\n{out.stdout[-2000:]}\n{out.stderr[-2000:]}")
     return out.stdout

@@ -13,7 +13,7 @@ STATE = os.environ.get("PGHA_LAB_STATE", "/var/lib/pgha-lab")
 PGBIN = os.environ.get("PGHA_PGBIN", "/usr/lib/postgresql/15/bin")   # as in ocf/lab/lib.sh
 # The lab's shape when nothing says otherwise (as in ocf/lab/lib.sh).
 DEFAULTS = {"PGHA_LAB_NODE_COUNT": "3", "PGHA_LAB_SYNC_STANDBYS": "0", "PGHA_LAB_ONFAIL_PROMOTED": "fence",
-            "PGHA_LAB_AGENT_KIND": "pgha"}
+            "PGHA_LAB_AGENT_KIND": "pgha", "PGHA_LAB_TLS": "0"}
 CONNECT = dict(port=5432, user="postgres", dbname="postgres", autocommit=True)
 
 # Set by configure(): the lab this process drives. Module attributes, read as lab.NODES etc. at run time
@@ -38,6 +38,15 @@ def setting(name):
     return ENV.get(name) or os.environ.get(name) or recorded().get(name) or DEFAULTS.get(name)
 
 
+def tls():
+    """libpq's TLS keywords for a client of the lab (root: its own copy of the client key), {} without
+    PGHA_LAB_TLS=1 (ocf/lab/tls-certs)."""
+    if setting("PGHA_LAB_TLS") != "1":
+        return {}
+    return dict(sslmode="verify-full", sslrootcert=f"{STATE}/tls/ca.crt", sslcert=f"{STATE}/tls/client.crt",
+                sslkey=f"{STATE}/tls/client-root.key")
+
+
 def configure(settings=None):
     """Points this module (and the lab scripts it runs) at a lab of `settings` (PGHA_LAB_* -> value)."""
     global NODES, ADDR, CLIENT
@@ -47,7 +56,8 @@ def configure(settings=None):
     NODES = tuple(f"n{i}" for i in range(1, count + 1))
     ADDR = {n: f"10.200.0.{10 + i}" for i, n in enumerate(NODES, start=1)}
     CLIENT = ("postgresql://" + ",".join(f"{a}:5432" for a in ADDR.values())
-              + "/postgres?user=postgres&target_session_attrs=read-write&connect_timeout=2")
+              + "/postgres?user=postgres&target_session_attrs=read-write&connect_timeout=2"
+              + "".join(f"&{k}={v}" for k, v in tls().items()))
 
 
 def sync_standbys():
@@ -72,7 +82,7 @@ def differences(settings):
     if not running:
         return ["no lab recorded"]
     diffs = [f"{k}={running[k]}, wanted {v}" for k, v in sorted(settings.items()) if k in running and running[k] != v]
-    agent = os.environ.get("PGHA_AGENT")
+    agent = settings.get("PGHA_AGENT") or os.environ.get("PGHA_AGENT")
     if agent and running.get("PGHA_AGENT") != agent:
         diffs.append(f"agent {running.get('PGHA_AGENT')}, wanted {agent}")
     return diffs
@@ -104,7 +114,7 @@ def in_node(node, *argv, check=True, timeout=60):
 
 
 def connect(node, timeout=1):
-    return psycopg.connect(host=ADDR[node], **CONNECT, connect_timeout=max(1, timeout),
+    return psycopg.connect(host=ADDR[node], **CONNECT, **tls(), connect_timeout=max(1, timeout),
                            options="-c statement_timeout=2000")
 
 

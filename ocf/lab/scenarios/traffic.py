@@ -94,7 +94,7 @@ class PrimaryChecker:
                 if conn is None:
                     conn = psycopg.connect(host=lab.ADDR[node], port=5432, user="postgres", dbname="postgres",
                                            autocommit=True, connect_timeout=1, options="-c statement_timeout=500",
-                                           **KEEPALIVES)
+                                           **KEEPALIVES, **lab.tls())
                 writable = conn.execute("SELECT NOT pg_is_in_recovery()").fetchone()[0]
                 self.latest[node] = (time.monotonic(), writable)
                 self.polls[node] += 1
@@ -229,6 +229,6 @@ class NodeWriter:
 def lost_rows(primary, acked):
     """Acknowledged ids missing from `primary`."""
     with psycopg.connect(host=lab.ADDR[primary], port=5432, user="postgres", dbname="postgres",
-                         connect_timeout=5) as conn:
+                         connect_timeout=5, **lab.tls()) as conn:
         present = {r[0] for r in conn.execute("SELECT id FROM scenario_rows")}
     return sorted(set(acked) - present)
