@@ -19,6 +19,15 @@ struct ChildProcessTests {
         }
     }
 
+    @Test("a child that closes its output and goes on running is killed at the deadline, not waited for")
+    func closedOutputStillRunning() {
+        let started = Clock.now
+        #expect(throws: AgentError.timedOut("sh -c after 1 s")) {
+            try ChildProcess.run("/bin/sh", ["-c", "exec >&- 2>&-; sleep 30"], timeoutSeconds: 1)
+        }
+        #expect(Clock.now - started < 10)
+    }
+
     @Test("output larger than the pipe's buffer is read whole")
     func largeOutput() throws {
         let result = try ChildProcess.run("/usr/bin/seq", ["1", "100000"], timeoutSeconds: 30)

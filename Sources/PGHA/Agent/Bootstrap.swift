@@ -54,7 +54,7 @@ func cloneSource(_ parameters: Parameters, user: SystemUser, node: String,
     let row: [String?]
     let session: Session
     do {
-        session = try Session(conninfo: primarySourceConninfo(parameters, primary: primary), as: user)
+        session = try remoteSession(parameters, to: primary, as: user)
         // wal_status exists from 13 on: read through jsonb, the same query serves older servers.
         row = try session.query("""
             SELECT pg_is_in_recovery(), current_setting('server_version_num'),
@@ -166,7 +166,7 @@ private func removeEntries(of directory: DataDirectory, except kept: String, use
 func recloneIfSlotLost(_ resource: Resource, primary: String, context: ActionContext) throws(AgentError) -> Bool {
     var status: String?
     do {
-        let session = try Session(conninfo: primarySourceConninfo(resource, primary: primary), as: resource.user)
+        let session = try remoteSession(resource.parameters, to: primary, as: resource.user)
         status = try session.value("""
             SELECT to_jsonb(s) ->> 'wal_status' FROM pg_replication_slots s WHERE slot_name = $1
             """, [resource.slotName])

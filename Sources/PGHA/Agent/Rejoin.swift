@@ -43,8 +43,7 @@ func rewindOrRefuse(_ resource: Resource, primary: String, why: String, context:
 /// The primary's timeline, WAL position and timeline history, over a replication connection (the same
 /// credentials the WAL receiver uses).
 func primaryHistory(_ resource: Resource, primary: String) throws(AgentError) -> (UInt32, LSN, TimelineHistory) {
-    let conninfo = primarySourceConninfo(resource, primary: primary, extra: [("replication", "true")])
-    let session = try Session(conninfo: conninfo, as: resource.user)
+    let session = try remoteSession(resource.parameters, to: primary, as: resource.user, extra: [("replication", "true")])
     let identity = try session.simpleQuery("IDENTIFY_SYSTEM").first ?? []
     guard identity.count >= 3, let timeline = identity[1].flatMap({ UInt32($0) }),
           let lsn = identity[2].flatMap({ LSN($0) })
@@ -59,11 +58,25 @@ func primarySourceConninfo(_ resource: Resource, primary: String, extra: [(Strin
     primarySourceConninfo(resource.parameters, primary: primary, extra: extra)
 }
 
+/// TCP keepalives (the admin's replication_options may override them): a link cut while the agent waits
+/// on another node ends the wait within seconds, not after the kernel's two hours.
 func primarySourceConninfo(_ parameters: Parameters, primary: String, extra: [(String, String)] = []) -> String {
     let address = parameters.address(of: primary)
     return Conninfo.build([("host", address.host), ("port", String(address.port)), ("dbname", "postgres"),
-                           ("application_name", "pgha"), ("connect_timeout", "10")]
+                           ("application_name", "pgha"), ("connect_timeout", "10"),
+                           ("keepalives", "1"), ("keepalives_idle", "5"), ("keepalives_interval", "2"),
+                           ("keepalives_count", "3")]
                           + parameters.replicationOptions + extra)
+}
+
+/// A session to another node for the agent's own queries, bounded by a statement_timeout as the local
+/// ones are (added to the admin's own `options` when there are some).
+func remoteSession(_ parameters: Parameters, to node: String, as user: SystemUser, extra: [(String, String)] = [],
+                   statementTimeoutSeconds: Int = 10) throws(AgentError) -> Session {
+    let limit = "-c statement_timeout=\(max(1, statementTimeoutSeconds) * 1000)"
+    let admin = parameters.replicationOptions.last { $0.0 == "options" }?.1
+    let options = [("options", admin.map { $0 + " " + limit } ?? limit)]
+    return try Session(conninfo: primarySourceConninfo(parameters, primary: node, extra: extra + options), as: user)
 }
 
 /// pg_rewind from the primary. The primary checkpoints first: pg_rewind reads the source's timeline from its
@@ -73,7 +86,9 @@ func primarySourceConninfo(_ parameters: Parameters, primary: String, extra: [(S
 func rewind(_ resource: Resource, primary: String, context: ActionContext) throws(AgentError) {
     let source = primarySourceConninfo(resource, primary: primary)
     do {
-        try Session(conninfo: source, as: resource.user).query("CHECKPOINT")
+        // A checkpoint may take a while on a busy primary: the time this action has, not the default.
+        try remoteSession(resource.parameters, to: primary, as: resource.user,
+                          statementTimeoutSeconds: context.budget(default: 60) / 2).query("CHECKPOINT")
         // The password, if any, through pg_rewind's environment: an argument vector is world-readable.
         let (conninfo, secrets) = Conninfo.forChildProcess(source)
         let output = try ChildProcess.check(resource.bindir + "/pg_rewind",
@@ -110,7 +125,7 @@ func knownPromotedNode(_ resource: Resource, context: ActionContext) -> String? 
 /// True when `node` answers and is not in recovery.
 func isWritablePrimary(_ resource: Resource, node: String, context: ActionContext) -> Bool {
     do {
-        let session = try Session(conninfo: primarySourceConninfo(resource, primary: node), as: resource.user)
+        let session = try remoteSession(resource.parameters, to: node, as: resource.user)
         if try session.value("SELECT pg_is_in_recovery()") == "f" { return true }
         context.log.info("\(node) is listed as promoted but is in recovery: not followed")
     } catch {

@@ -59,8 +59,9 @@ func checkSwitchover(_ resource: Resource, context: ActionContext) throws(AgentE
 
 /// Where `node`'s WAL ends, as it reports it to a WAL receiver.
 func walEnd(of node: String, resource: Resource) throws(AgentError) -> WALPosition {
-    let conninfo = primarySourceConninfo(resource, primary: node, extra: [("replication", "true"), ("connect_timeout", "3")])
-    let identity = try Session(conninfo: conninfo, as: resource.user).simpleQuery("IDENTIFY_SYSTEM").first ?? []
+    let session = try remoteSession(resource.parameters, to: node, as: resource.user,
+                                    extra: [("replication", "true"), ("connect_timeout", "3")], statementTimeoutSeconds: 5)
+    let identity = try session.simpleQuery("IDENTIFY_SYSTEM").first ?? []
     guard identity.count >= 3, let timeline = identity[1].flatMap({ UInt32($0) }), let lsn = identity[2].flatMap({ LSN($0) })
     else { throw .query("IDENTIFY_SYSTEM on \(node) gave no position") }
     return WALPosition(timeline: timeline, lsn: lsn)

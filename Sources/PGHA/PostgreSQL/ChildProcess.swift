@@ -69,6 +69,13 @@ public enum ChildProcess {
             bytes.append(contentsOf: buffer[0..<count])
         }
         close(fds[0])
+        // A child that closed its output but does not exit is waited for until the deadline, no longer.
+        while !reaped && !timedOut {
+            let waited = waitpid(pid, &status, WNOHANG)
+            if waited == pid || (waited < 0 && errno != EINTR) { reaped = true; break }
+            if Clock.now >= deadline { timedOut = true; break }
+            usleep(20_000)
+        }
         if timedOut && !reaped { kill(pid, SIGKILL) }
         if !reaped { while waitpid(pid, &status, 0) < 0 && errno == EINTR {} }
         if timedOut && reaped { timedOut = false }
