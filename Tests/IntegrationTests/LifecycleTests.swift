@@ -38,46 +38,29 @@ import Testing
         #expect(try node.pgha("notify").code == 0, "notify without variables still returns 0")
     }
 
-    @Test("a crashed primary is reported failed (9) and comes back as a standby", arguments: PostgresBuild.available)
-    func crashedPrimary(build: PostgresBuild) throws {
+    @Test("a crashed instance: a recurring monitor says 9 (primary) or 1 (standby), a probe 7 with one warning, start recovers it as a standby",
+          arguments: PostgresBuild.available, [true, false])
+    func crashed(build: PostgresBuild, wasPrimary: Bool) throws {
         let workspace = try Workspace()
         let node = try workspace.node("n1", build)
         try node.initialize()
         try #require(try node.pgha("start").code == 0)
-        try #require(try node.pgha("promote").code == 0)
+        if wasPrimary { try #require(try node.pgha("promote").code == 0) }
         let pid = try #require(node.postmasterPID.flatMap { Int32($0) })
         kill(pid, SIGKILL)
         #expect(eventually(timeout: 10) { kill(pid, 0) != 0 })
         // Children of a killed postmaster notice and exit on their own shortly after.
         let recurring = ["OCF_RESKEY_CRM_meta_interval": "15000"]
-        #expect(eventually(timeout: 20) { (try? node.pgha("monitor", recurring).code) == 9 })
+        #expect(eventually(timeout: 20) { (try? node.pgha("monitor", recurring).code) == (wasPrimary ? 9 : 1) })
         // A probe (after a reboot, a cleanup) reports what runs: nothing. No failure record for Pacemaker.
         let probe = try node.pgha("monitor")
-        #expect(probe.code == 7 && probe.log.contains("WARNING: monitor: probe: not running; its control file says in production"),
+        let state = wasPrimary ? "in production" : "in archive recovery"
+        #expect(probe.code == 7, "\(probe.log)")
+        #expect(probe.log.contains("WARNING: monitor: probe: not running; its control file says \(state): it crashed or was killed; start will recover it as a standby"),
                 "\(probe.log)")
         let started = try node.pgha("start")
         try #require(started.code == 0, "start after a crash: \(started.log)\n\(node.serverLog)")
         #expect(try node.sql("SELECT pg_is_in_recovery()") == "t", "crash recovery ran as a standby")
-        #expect(try node.pgha("monitor").code == 0)
-    }
-
-    @Test("a standby killed in recovery: a recurring monitor reports 1, a probe 7 with a warning, start recovers it",
-          arguments: PostgresBuild.available.prefix(1))
-    func crashedStandby(build: PostgresBuild) throws {
-        let workspace = try Workspace()
-        let node = try workspace.node("n1", build)
-        try node.initialize()
-        try #require(try node.pgha("start").code == 0)
-        let pid = try #require(node.postmasterPID.flatMap { Int32($0) })
-        kill(pid, SIGKILL)
-        let recurring = ["OCF_RESKEY_CRM_meta_interval": "15000"]
-        #expect(eventually(timeout: 20) { (try? node.pgha("monitor", recurring).code) == 1 })
-        let probe = try node.pgha("monitor")
-        #expect(probe.code == 7, "\(probe.log)")
-        #expect(probe.log.contains("WARNING: monitor: probe: not running; its control file says in archive recovery: it crashed or was killed; start will recover it as a standby"),
-                "\(probe.log)")
-        let started = try node.pgha("start")
-        try #require(started.code == 0, "start after a crash: \(started.log)\n\(node.serverLog)")
         #expect(try node.pgha("monitor").code == 0)
     }
 

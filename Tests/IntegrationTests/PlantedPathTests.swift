@@ -25,6 +25,13 @@ import Testing
             && (attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600
     }
 
+    /// n1, initialised and stopped, on the first PostgreSQL build found.
+    static func initializedNode(_ workspace: Workspace) throws -> Node {
+        let node = try workspace.node("n1", try #require(PostgresBuild.available.first))
+        try node.initialize()
+        return node
+    }
+
     static func plant(link: String, to target: String) throws {
         try #require(try run("/bin/ln", ["-sfn", target, link], user: "postgres").status == 0)
     }
@@ -32,9 +39,7 @@ import Testing
     @Test("postgresql.auto.conf a link to a root-only file: start refuses naming it, the file is not read or changed")
     func settingsFileLink() throws {
         let workspace = try Workspace()
-        let build = try #require(PostgresBuild.available.first)
-        let node = try workspace.node("n1", build)
-        try node.initialize()
+        let node = try Self.initializedNode(workspace)
         let secretFile = try Self.rootOnlyFile(workspace)
         let settings = node.datadir + "/postgresql.auto.conf"
         try #require(try run("/bin/rm", ["-f", settings], user: "postgres").status == 0)
@@ -51,9 +56,7 @@ import Testing
     @Test("a FIFO as postgresql.auto.conf: start refuses at once instead of waiting for a writer")
     func settingsFileFIFO() throws {
         let workspace = try Workspace()
-        let build = try #require(PostgresBuild.available.first)
-        let node = try workspace.node("n1", build)
-        try node.initialize()
+        let node = try Self.initializedNode(workspace)
         let settings = node.datadir + "/postgresql.auto.conf"
         try #require(try run("/bin/rm", ["-f", settings], user: "postgres").status == 0)
         try #require(try run("/usr/bin/mkfifo", [settings], user: "postgres").status == 0)
@@ -65,9 +68,7 @@ import Testing
     @Test("standby.signal and the old temporary names planted as links: replaced or left, never followed")
     func temporaryAndMarkerLinks() throws {
         let workspace = try Workspace()
-        let build = try #require(PostgresBuild.available.first)
-        let node = try workspace.node("n1", build)
-        try node.initialize()
+        let node = try Self.initializedNode(workspace)
         let secretFile = try Self.rootOnlyFile(workspace)
         // The names main's agent used (<file>.pgha-<pid>.tmp) for the next few pids, and the marker file.
         let next = Int(ProcessInfo.processInfo.processIdentifier)
@@ -91,9 +92,7 @@ import Testing
     @Test("the log file a link to a root-only file: a failed start's reason quotes nothing of it")
     func logfileLink() throws {
         let workspace = try Workspace()
-        let build = try #require(PostgresBuild.available.first)
-        let node = try workspace.node("n1", build)
-        try node.initialize()
+        let node = try Self.initializedNode(workspace)
         let secretFile = try Self.rootOnlyFile(workspace)
         let logDirectory = workspace.path + "/log"
         try run("/usr/bin/install", ["-d", "-o", "postgres", "-g", "postgres", "-m", "0755", logDirectory])
@@ -108,9 +107,7 @@ import Testing
     @Test("a logfile reached through a link the system user owns: validate-all warns, naming it")
     func validateWarnsOfUserLinks() throws {
         let workspace = try Workspace()
-        let build = try #require(PostgresBuild.available.first)
-        let node = try workspace.node("n1", build)
-        try node.initialize()
+        let node = try Self.initializedNode(workspace)
         let logDirectory = workspace.path + "/pglog"
         try run("/usr/bin/install", ["-d", "-o", "postgres", "-g", "postgres", "-m", "0755", logDirectory])
         let own = workspace.path + "/postgres-owned"

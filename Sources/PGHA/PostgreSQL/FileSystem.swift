@@ -30,12 +30,18 @@ public enum FileSystem {
     }
 
     /// Replaces `path` with `content` so that a crash leaves either the old file or the new one, never a
-    /// mix: temp file in the same directory, fsync, mode, rename, fsync of the directory.
+    /// mix: a new temporary file beside it (`O_EXCL`, a random name: nothing planted under a predictable
+    /// one is ever opened), fsync, mode, rename over the name (a link there is replaced, not followed),
+    /// fsync of the directory.
     public static func writeAtomically(_ path: String, _ content: String, mode: mode_t = 0o600) throws(AgentError) {
         let directory = parent(of: path)
-        let temporary = "\(path).pgha-\(getpid()).tmp"
-        unlink(temporary)
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+        var temporary = ""
+        var fd: Int32 = -1
+        for _ in 0..<8 {
+            temporary = "\(path).pgha-\(UInt64.random(in: 0...UInt64.max)).tmp"
+            fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+            if fd >= 0 || errno != EEXIST { break }
+        }
         guard fd >= 0 else { throw .fileWrite(path: temporary, errno: errno) }
         var failure: Int32 = 0
         let bytes = Array(content.utf8)

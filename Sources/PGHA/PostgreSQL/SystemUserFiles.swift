@@ -52,37 +52,10 @@ public struct SystemUserFiles: Sendable {
         (try? read(path)) ?? nil
     }
 
-    /// Replaces `path` with `content` so that a crash leaves the old file or the new one, never a mix:
-    /// a new temporary file beside it (`O_EXCL`, a random name), fsync, mode, rename over the name (a
-    /// planted link is replaced, not followed), fsync of the directory.
+    /// Replaces `path` with `content` atomically (`FileSystem.writeAtomically`), as the system user: the
+    /// file is the user's without a chown.
     public func writeAtomically(_ path: String, _ content: String, mode: mode_t = 0o600) throws(AgentError) {
-        try user.actingAs { () throws(AgentError) in
-            let directory = FileSystem.parent(of: path)
-            var temporary = ""
-            var fd: Int32 = -1
-            for _ in 0..<8 {
-                temporary = "\(path).pgha-\(UInt64.random(in: 0...UInt64.max)).tmp"
-                fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
-                if fd >= 0 || errno != EEXIST { break }
-            }
-            guard fd >= 0 else { throw Self.failure(temporary, errno, writing: true) }
-            var failure: Int32 = 0
-            let bytes = Array(content.utf8)
-            var written = 0
-            while written < bytes.count && failure == 0 {
-                let count = bytes[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-                if count < 0 { if errno != EINTR { failure = errno } } else { written += count }
-            }
-            if failure == 0, fchmod(fd, mode) != 0 { failure = errno }
-            if failure == 0, fsync(fd) != 0 { failure = errno }
-            close(fd)
-            if failure == 0, Glibc.rename(temporary, path) != 0 { failure = errno }
-            guard failure == 0 else {
-                unlink(temporary)
-                throw .fileWrite(path: path, errno: failure)
-            }
-            Self.syncDirectory(directory)
-        }
+        try user.actingAs { () throws(AgentError) in try FileSystem.writeAtomically(path, content, mode: mode) }
     }
 
     /// Removes the entry `path` (a link itself, never what it points at), if there is one, durably.
@@ -92,7 +65,7 @@ public struct SystemUserFiles: Sendable {
                 if errno == ENOENT { return }
                 throw .fileWrite(path: path, errno: errno)
             }
-            Self.syncDirectory(FileSystem.parent(of: path))
+            FileSystem.syncDirectory(FileSystem.parent(of: path))
         }
     }
 
@@ -166,14 +139,7 @@ public struct SystemUserFiles: Sendable {
 
     /// Makes what `path`'s directory holds durable.
     public func syncDirectory(_ path: String) {
-        _ = try? user.actingAs { () throws(AgentError) in Self.syncDirectory(path) }
-    }
-
-    private static func syncDirectory(_ path: String) {
-        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { return }
-        fsync(fd)
-        close(fd)
+        _ = try? user.actingAs { () throws(AgentError) in FileSystem.syncDirectory(path) }
     }
 
     /// ELOOP from O_NOFOLLOW means a link where the agent expects a file or directory of the system
