@@ -286,6 +286,7 @@ def full_restart():
     report["control_files"] = {n: lab.control_state(n) for n in lab.NODES}
     unclean = {n: s for n, s in report["control_files"].items() if s not in ("shut down", "shut down in recovery")}
     assert not unclean, f"not stopped cleanly before the restart: {unclean}"
+    fences = fence_requests()
     for node in lab.NODES:
         lab.script("node", "destroy", node)
     booted = time.time()
@@ -301,4 +302,17 @@ def full_restart():
     lab.crm("crm_resource", "--wait", "--timeout=60s", check=False)
     failures = lab.failures_since(booted)
     assert not failures, f"failure records after the restart: {failures}"
+    # A fence wipes the fenced node's failure records: count the fences apart.
+    fenced = fence_requests()[len(fences):]
+    assert not fenced, f"fenced after the restart: {fenced}"
+    assert report["new"] != stale, f"the stale node {stale} was promoted"
     return report
+
+
+def fence_requests():
+    """The lab fence agent's requests so far ($LAB_STATE/fence.log), oldest first."""
+    try:
+        with open(f"{lab.STATE}/fence.log") as f:
+            return [line.strip() for line in f if ": requested" in line]
+    except OSError:
+        return []
