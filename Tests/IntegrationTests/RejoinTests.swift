@@ -141,4 +141,67 @@ import Testing
         #expect(eventually { (try? a.sql("SELECT string_agg(i::text, ',' ORDER BY i) FROM t")) == "1,2" },
                 "n1 has n2's rows and none of its own diverged ones")
     }
+
+    /// The build's binaries behind links, with `program` wrapped: before running the real one it freezes
+    /// (SIGSTOP) the postmaster whose pid is in `frozen` and that postmaster's children, so that what the
+    /// agent does next meets a primary that accepts TCP connections and never answers, as behind a link
+    /// cut mid-way (where TCP keepalives would at least notice: a frozen peer is the harder case).
+    static func freezingBindir(_ workspace: Workspace, _ build: PostgresBuild, frozen: String,
+                               at program: String) throws -> String {
+        let directory = workspace.path + "/freezing-bin"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for name in try FileManager.default.contentsOfDirectory(atPath: build.bindir) {
+            let path = directory + "/" + name
+            if name == program {
+                let script = """
+                    #!/bin/sh
+                    pid=$(cat '\(frozen)')
+                    kill -STOP $pid $(cat /proc/$pid/task/*/children 2>/dev/null)
+                    exec '\(build.bindir)/\(program)' "$@"
+
+                    """
+                FileManager.default.createFile(atPath: path, contents: script.data(using: .utf8),
+                                               attributes: [.posixPermissions: 0o755])
+            } else {
+                try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: build.bindir + "/" + name)
+            }
+        }
+        return directory
+    }
+
+    /// The primary freezes at two points of a start with rewind=true: as the start reads its local WAL
+    /// (pg_waldump), before it asks the primary for its timeline history; and as pg_rewind starts.
+    @Test("a start with rewind=true whose primary stops answering fails before Pacemaker's timeout",
+          arguments: PostgresBuild.available.prefix(1), ["pg_waldump", "pg_rewind"])
+    func rewindAgainstFrozenPrimary(build: PostgresBuild, freezeAt program: String) throws {
+        let workspace = try Workspace()
+        let (a, b) = try Self.pair(workspace, build)
+        try Self.failOver(a, b)
+        try a.sql("INSERT INTO t SELECT generate_series(100, 1100)")
+        try Self.crash(a)
+
+        let pidFile = workspace.path + "/frozen.pid"
+        try #require(FileManager.default.createFile(atPath: pidFile, contents: (b.postmasterPID ?? "").data(using: .utf8)))
+        let postmaster = try #require(b.postmasterPID.flatMap { Int32($0) })
+        defer {
+            // Thaw n2 whatever happened, so that the workspace's cleanup can stop it.
+            _ = try? run("/bin/sh", ["-c", "kill -CONT \(postmaster) $(cat /proc/\(postmaster)/task/*/children 2>/dev/null)"])
+        }
+        a.parameters["rewind"] = "true"
+        a.parameters["bindir"] = try Self.freezingBindir(workspace, build, frozen: pidFile, at: program)
+        // Pacemaker's timeout for this start: 8 s, less than the connect_timeout of 10 s the agent gives
+        // its connections to other nodes when the action has time: every step must fit in what is left.
+        let timeout = 8.0
+        let started = Date()
+        let result = try a.pgha("start", ["OCF_RESKEY_CRM_meta_timeout": String(Int(timeout * 1000))])
+        let elapsed = Date().timeIntervalSince(started)
+        #expect(result.code == 1, "start fails: \(result.log)")
+        #expect(elapsed < timeout, "start returned after \(elapsed) s, Pacemaker's timeout is \(timeout) s: \(result.log)")
+        #expect(result.log.contains("ocf-exit-reason:"), "a reason: \(result.log)")
+        if program == "pg_rewind" {
+            #expect(result.log.contains("pg_rewind"), "the reason names pg_rewind: \(result.log)")
+        }
+        #expect(try run("/usr/bin/pgrep", ["-f", a.datadir]).status != 0, "no pg_rewind or server of n1 left running")
+        #expect(try a.pgha("monitor", ["OCF_RESKEY_CRM_meta_interval": "15000"]).code != 0, "n1 does not run")
+    }
 }

@@ -3,8 +3,9 @@ import Testing
 
 @Suite("PromotionScore")
 struct PromotionScoreTests {
+    /// A row as a member's standby makes it: through the slot named after it.
     func standby(_ node: String, _ lag: UInt64?, state: String = "streaming", sync: String = "async") -> StandbyReplication {
-        StandbyReplication(node: node, state: state, lag: lag, syncState: sync)
+        StandbyReplication(node: node, state: state, lag: lag, syncState: sync, slot: ReplicationSlot.name(for: node))
     }
 
     @Test("least lag gets the highest score; the primary gets 1001")
@@ -23,6 +24,17 @@ struct PromotionScoreTests {
         #expect(scores == ["n1": 1001, "n3": 1000, "n2": 999])
         let unknownMembers = PromotionScore.scores(primary: "n1", members: [], replication: [standby("x", 0)], maxlag: 0)
         #expect(unknownMembers == ["n1": 1001, "x": 1000], "no members known: every row counts, as before")
+    }
+
+    @Test("a row that borrows a member's name without its slot gets no score and takes no rank")
+    func borrowedNameIgnored() {
+        let borrower = StandbyReplication(node: "n2", state: "streaming", lag: 0, slot: nil)
+        let otherSlot = StandbyReplication(node: "n3", state: "streaming", lag: 0, slot: "pgha_n2")
+        let scores = PromotionScore.scores(primary: "n1", members: ["n1", "n2", "n3"],
+                                           replication: [borrower, otherSlot, standby("n2", 5000)], maxlag: 0)
+        #expect(scores == ["n1": 1001, "n2": 1000, "n3": -1000], "n2 ranked by its own row; n3 not connected")
+        let alone = PromotionScore.scores(primary: "n1", members: [], replication: [borrower], maxlag: 0)
+        #expect(alone == ["n1": 1001])
     }
 
     @Test("equal lag ranks by node name, so the result does not flap between monitors")
@@ -60,10 +72,12 @@ struct PromotionScoreTests {
 
     @Test("the monitor query's list parses; malformed entries are skipped")
     func parseList() {
-        let list = StandbyReplication.parseList("n2 streaming 0 quorum,n3 catchup - async,bad entry,n4 streaming 12 quorum")
+        let list = StandbyReplication.parseList("n2 streaming 0 quorum pgha_n2,n3 catchup - async pgha_n3,bad entry,n4 streaming 12 quorum pgha_n4,n5 streaming 0 async -")
         #expect(list == [standby("n2", 0, sync: "quorum"), standby("n3", nil, state: "catchup"),
-                         standby("n4", 12, sync: "quorum")])
-        #expect(list.map(\.confirmsCommits) == [true, false, true])
+                         standby("n4", 12, sync: "quorum"),
+                         StandbyReplication(node: "n5", state: "streaming", lag: 0, slot: nil)])
+        #expect(list.map(\.confirmsCommits) == [true, false, true, false])
+        #expect(list.map(\.holdsOwnSlot) == [true, true, true, false])
         #expect(StandbyReplication.parseList("").isEmpty)
     }
 
@@ -101,11 +115,11 @@ struct PromotionScoreChangesTests {
 
     @Test("streaming without a flush position yet is not judged, even after the grace period")
     func unjudged() {
-        let replication = [StandbyReplication(node: "n2", state: "streaming", lag: nil)]
+        let replication = [StandbyReplication(node: "n2", state: "streaming", lag: nil, slot: "pgha_n2")]
         let changes = PromotionScore.changes(wanted: wanted, cached: ["n2": 999], replication: replication,
                                              inGracePeriod: false)
         #expect(changes["n2"] == nil)
-        let notStreaming = [StandbyReplication(node: "n2", state: "catchup", lag: 10)]
+        let notStreaming = [StandbyReplication(node: "n2", state: "catchup", lag: 10, slot: "pgha_n2")]
         #expect(PromotionScore.changes(wanted: wanted, cached: ["n2": 999], replication: notStreaming,
                                        inGracePeriod: false)["n2"] == -1000)
     }

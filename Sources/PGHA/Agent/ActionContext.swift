@@ -3,23 +3,19 @@ public struct ActionContext: Sendable {
     public let environment: OCFEnvironment
     public let action: String
     public let log: Log
+    /// When this action must be done by: every step gets only the time left (see `Deadline`).
+    public let deadline: Deadline
 
     public init(environment: OCFEnvironment, action: String) {
         self.environment = environment
         self.action = action
         log = Log(instance: environment.instance, action: action, logfile: environment["HA_LOGFILE"],
                   debug: OCFEnvironment.isTrue(environment["HA_debug"]))
+        deadline = .forOperation(timeoutSeconds: environment.timeoutSeconds(default: MetaData.defaultTimeout(of: action)))
     }
 
-    /// Pacemaker's command-line tools, found as the environment says.
-    public var cluster: Cluster { Cluster(environment: environment) }
-
-    /// Seconds this operation may take, minus a margin so the agent fails with a reason before Pacemaker
-    /// kills it.
-    public func budget(default fallback: Int) -> Int {
-        let total = environment.timeoutSeconds(default: fallback)
-        return max(2, total - max(2, total / 10))
-    }
+    /// Pacemaker's command-line tools, found as the environment says, bounded by this action's deadline.
+    public var cluster: Cluster { Cluster(environment: environment, deadline: deadline) }
 
     /// Where this resource keeps per-boot state (HA_RSCTMP).
     public func statePath(_ name: String) -> String {
@@ -41,4 +37,10 @@ public struct ActionContext: Sendable {
     func removeState(_ name: String) {
         try? FileSystem.remove(statePath(name))
     }
+}
+
+/// Seconds a long step before a server start (pg_rewind, pg_basebackup) leaves for that start: a quarter of
+/// what is left, at most 20 s.
+func startReserve(_ context: ActionContext) -> Int {
+    min(20, context.deadline.seconds() / 4)
 }

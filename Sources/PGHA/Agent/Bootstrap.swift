@@ -54,7 +54,7 @@ func cloneSource(_ parameters: Parameters, user: SystemUser, node: String,
     let row: [String?]
     let session: Session
     do {
-        session = try remoteSession(parameters, to: primary, as: user)
+        session = try remoteSession(parameters, to: primary, as: user, deadline: context.deadline)
         // wal_status exists from 13 on: read through jsonb, the same query serves older servers.
         row = try session.query("""
             SELECT pg_is_in_recovery(), current_setting('server_version_num'),
@@ -97,20 +97,21 @@ func cloneDataDirectory(_ parameters: Parameters, user: SystemUser, source: Clon
     if directory.contents != .cloneFinished {
         switch files.kind(partial) {
         case .missing: break
-        case .directory: try ChildProcess.check("/bin/rm", ["-rf", "--", partial], as: user, timeoutSeconds: 120)
+        case .directory: try ChildProcess.check("/bin/rm", ["-rf", "--", partial], as: user,
+                                                timeoutSeconds: context.deadline.seconds(atMost: 120))
         // rm removes a link itself, not what it points at; the agent still says what it found.
         case .symbolicLink, .other: throw .untrustedPath(path: partial, why: "is not a directory of a clone")
         }
         try files.makeDirectory(partial)
         // The password, if replication_options has one, reaches pg_basebackup through its environment.
-        let (conninfo, secrets) = Conninfo.forChildProcess(primarySourceConninfo(parameters, primary: source.primary))
+        let (conninfo, secrets) = Conninfo.forChildProcess(primarySourceConninfo(parameters, primary: source.primary,
+                                                                                 deadline: context.deadline))
         var arguments = ["-D", partial, "-d", conninfo, "-X", "stream", "-c", "fast", "-w", "-S", source.slot]
         if source.slotState != .usable { arguments.append("-C") }
         let started = Clock.now
-        // What is left of the start's time after the clone goes to starting the server (at least 20 s).
-        let budget = max(10, context.budget(default: 300) - 20)
+        // The start's time but what starting the server needs after the clone.
         try ChildProcess.check(source.bindir + "/pg_basebackup", arguments, as: user, environment: secrets,
-                               timeoutSeconds: budget)
+                               timeoutSeconds: context.deadline.seconds(keeping: startReserve(context)))
         context.log.info("pg_basebackup from \(source.primary) done in \(Int((Clock.now - started).rounded())) s through slot \(source.slot)\(source.slotState == .usable ? "" : " (created)")")
         // The old files go only now that the new ones are complete; PG_VERSION first, so that what is left
         // is never taken for a data directory.
@@ -153,7 +154,8 @@ private func removeEntries(of directory: DataDirectory, except kept: String, use
     let rest = names.filter { $0 != "PG_VERSION" }
     if !rest.isEmpty {
         context.log.info("removing \(rest.count) entr\(rest.count == 1 ? "y" : "ies") of \(directory.path) before the clone takes their place")
-        try ChildProcess.check("/bin/rm", ["-rf", "--"] + rest.map { directory.file($0) }, as: user, timeoutSeconds: 120)
+        try ChildProcess.check("/bin/rm", ["-rf", "--"] + rest.map { directory.file($0) }, as: user,
+                               timeoutSeconds: context.deadline.seconds(atMost: 120))
     }
     directory.files.syncDirectory(directory.path)
 }
@@ -166,7 +168,7 @@ private func removeEntries(of directory: DataDirectory, except kept: String, use
 func recloneIfSlotLost(_ resource: Resource, primary: String, context: ActionContext) throws(AgentError) -> Bool {
     var status: String?
     do {
-        let session = try remoteSession(resource.parameters, to: primary, as: resource.user)
+        let session = try remoteSession(resource.parameters, to: primary, as: resource.user, deadline: context.deadline)
         status = try session.value("""
             SELECT to_jsonb(s) ->> 'wal_status' FROM pg_replication_slots s WHERE slot_name = $1
             """, [resource.slotName])

@@ -8,8 +8,7 @@
 /// demote fails so that Pacemaker stops or fences the node, never believing it demoted while clients
 /// still write to it.
 func demote(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
-    let resource = try Resource.resolve(environment: context.environment, checks: .binaries)
-    let budget = context.budget(default: 120)
+    let resource = try Resource.resolve(environment: context.environment, checks: .binaries, deadline: context.deadline)
     let state = try instanceState(resource, context: context)
     switch state {
     case .standby:
@@ -18,10 +17,11 @@ func demote(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
     case .primary:
         context.log.info("stopping the primary cleanly before it starts again as a standby")
         recordDecision("demoting: stopping the primary cleanly to start it again as a standby", context: context)
-        try resource.control.stop(timeoutSeconds: budget / 2)
+        // Half the time left: the start as a standby after it needs the rest.
+        try resource.control.stop(timeoutSeconds: context.deadline.seconds() / 2)
     case .unresponsive(.inProduction, _):
         context.log.warning("\(state.description): stopping it, it may still accept writes from clients")
-        try stopWritablePrimary(resource, timeoutSeconds: budget)
+        try stopWritablePrimary(resource, timeoutSeconds: context.deadline.seconds())
         // Like a crashed primary: Pacemaker demotes it to recover it, and the start that follows compares
         // it with the primary and starts it as a standby (where the agent may not reach it either).
         context.log.info("primary that did not answer stopped: left stopped for the start that follows")

@@ -6,7 +6,7 @@
 func monitor(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
     let resource: Resource
     do {
-        resource = try Resource.resolve(environment: context.environment, checks: .dataDirectory)
+        resource = try Resource.resolve(environment: context.environment, checks: .dataDirectory, deadline: context.deadline)
     } catch .noData(let path, let empty) where (try? Parameters(environment: context.environment))?.bootstrap == true {
         // Start clones it: "not running" lets Pacemaker recover the node through start, where "not
         // installed" would ban it from the node for good.
@@ -67,16 +67,18 @@ struct ServerStatus {
     var lostSlots: [String] = []
 }
 
-/// One round trip: recovery state and, on a primary, each standby's state, flush lag in bytes and sync state,
-/// and the agent's invalidated slots (wal_status read through jsonb: the column exists from 13 on).
+/// One round trip: recovery state and, on a primary, each standby's state, flush lag in bytes, sync state and
+/// the slot its WAL sender holds, and the agent's invalidated slots (wal_status read through jsonb: the
+/// column exists from 13 on).
 /// pg_current_wal_lsn() fails during recovery: the CASE keeps it off standbys.
 let statusQuery = """
     SELECT pg_is_in_recovery(),
            CASE WHEN pg_is_in_recovery() THEN '' ELSE
              (SELECT coalesce(string_agg(application_name || ' ' || state || ' ' ||
                         coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), flush_lsn)::bigint::text, '-') || ' ' ||
-                        sync_state, ','), '')
-                FROM pg_stat_replication)
+                        sync_state || ' ' ||
+                        coalesce((SELECT slot_name FROM pg_replication_slots WHERE active_pid = r.pid), '-'), ','), '')
+                FROM pg_stat_replication r)
            END,
            CASE WHEN pg_is_in_recovery() THEN '' ELSE
              (SELECT coalesce(string_agg(slot_name, ' '), '') FROM pg_replication_slots s
@@ -88,7 +90,7 @@ let statusQuery = """
 func serverStatus(_ resource: Resource, context: ActionContext) throws(AgentError) -> ServerStatus {
     let why: String
     do throws(AgentError) {
-        let session = try resource.connect(timeoutSeconds: min(5, context.budget(default: 15)))
+        let session = try resource.connect(timeoutSeconds: 5)
         let row = try session.query(statusQuery).first ?? []
         guard row.count == 3, let inRecovery = row[0] else { throw .query("unexpected status row") }
         if inRecovery == "t" { return ServerStatus(state: .standby) }
@@ -99,7 +101,7 @@ func serverStatus(_ resource: Resource, context: ActionContext) throws(AgentErro
     }
     let alive = resource.dataDirectory.runningPostmasterPID != nil
     try resource.checkBinaries()
-    let control = try ControlData.read(bindir: resource.bindir, datadir: resource.parameters.datadir, as: resource.user)
+    let control = try resource.controlData()
     return ServerStatus(state: InstanceState.unreachable(postmasterAlive: alive, control: control.state, why: why))
 }
 

@@ -9,7 +9,7 @@ func notify(_ context: ActionContext) -> OCFReturnCode {
         return .success
     }
     do {
-        let resource = try Resource.resolve(environment: context.environment, checks: .binaries)
+        let resource = try Resource.resolve(environment: context.environment, checks: .binaries, deadline: context.deadline)
         let members = event.knownNodes
         if !members.isEmpty { saveMembers(members, context: context) }
         if event.timing == .post, let promoted = event.promotedAfter { context.writeState("promoted", promoted) }
@@ -111,7 +111,7 @@ func pointStandby(at promoted: String, resource: Resource, context: ActionContex
     if needsRestart {
         context.log.info("primary is now \(promoted): restarting (PostgreSQL \(resource.version) reads primary_conninfo only at start)")
         recordDecision("follows \(promoted): restarting with primary_conninfo '\(Conninfo.redacted(wanted.primaryConninfo))' slot \(wanted.primarySlotName)", context: context)
-        try resource.control.stop(timeoutSeconds: context.budget(default: 60) / 2)
+        try resource.control.stop(timeoutSeconds: context.deadline.seconds() / 2)
         try startAsStandby(resource, context: context, promoted: promoted)
     } else {
         context.log.info("primary is now \(promoted): primary_conninfo '\(Conninfo.redacted(wanted.primaryConninfo))' slot \(wanted.primarySlotName), reloaded")
@@ -126,7 +126,7 @@ func pointStandby(at promoted: String, resource: Resource, context: ActionContex
 func confirmStreaming(from promoted: String, resource: Resource, context: ActionContext) {
     let seconds = 20.0
     var last = ""
-    let streaming = Clock.waitUntil(timeout: seconds, interval: 0.5) {
+    let streaming = context.deadline.waitUntil(atMost: seconds, interval: 0.5) {
         guard let session = try? resource.connect(),
               let row = try? session.query("SELECT status, received_tli FROM pg_stat_wal_receiver").first
         else { return false }
@@ -148,8 +148,8 @@ func confirmStreaming(from promoted: String, resource: Resource, context: Action
 /// Stops a standby that cannot follow the primary and leaves the facts for the start that Pacemaker's
 /// recovery runs next (see `rejoinDivergedStandby`).
 func stopForStart(_ resource: Resource, facts: String, context: ActionContext) throws(AgentError) {
-    try resource.control.stop(timeoutSeconds: context.budget(default: 60) / 2)
-    let control = try ControlData.read(bindir: resource.bindir, datadir: resource.parameters.datadir, as: resource.user)
+    try resource.control.stop(timeoutSeconds: context.deadline.seconds() / 2)
+    let control = try resource.controlData()
     if let checkpoint = control.checkpointLocation {
         DivergenceMarker(checkpoint: checkpoint, facts: facts).write(context: context)
     }

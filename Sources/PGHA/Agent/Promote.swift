@@ -2,7 +2,7 @@
 /// instance accepts writes, then one replication slot per other member. 0 promoted (or already primary);
 /// 1 when this node must not or could not be promoted.
 func promote(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
-    let resource = try Resource.resolve(environment: context.environment, checks: .binaries)
+    let resource = try Resource.resolve(environment: context.environment, checks: .binaries, deadline: context.deadline)
     switch try instanceState(resource, context: context) {
     case .primary:
         context.log.info("instance already runs as the primary")
@@ -38,8 +38,8 @@ func promote(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
                                     session: try resource.connect(), context: context)
     }
 
-    try resource.control.promote(timeoutSeconds: context.budget(default: 30))
-    let writable = Clock.waitUntil(timeout: 10) { (try? instanceState(resource, context: context)) == .primary }
+    try resource.control.promote()
+    let writable = context.deadline.waitUntil(atMost: 10) { (try? instanceState(resource, context: context)) == .primary }
     guard writable else { throw .unexpectedState("instance did not become writable after pg_ctl promote") }
     let session = try resource.connect()
     let timeline = try primaryTimeline(session).map(String.init) ?? "?"
@@ -78,10 +78,10 @@ func checkElection(_ resource: Resource, context: ActionContext) throws(AgentErr
     let others = (cluster.partition() ?? cluster.nodes() ?? []).filter { $0 != resource.node }
     var candidates: [Candidate] = []
     // attrd is asynchronous: values published moments ago in pre-promote may not be readable yet.
-    let deadline = Clock.now + 5
+    let published = Deadline(instant: min(Clock.now + 5, context.deadline.instant))
     for node in others {
         var value: String?
-        _ = Clock.waitUntil(timeout: max(0, deadline - Clock.now), interval: 0.25) {
+        _ = published.waitUntil(interval: 0.25) {
             value = cluster.privateAttribute(walPositionAttribute, node: node)
             return value != nil
         }

@@ -6,24 +6,33 @@ public struct StandbyReplication: Equatable, Sendable {
     public let lag: UInt64?
     /// `async`, `potential`, `sync` or `quorum` (pg_stat_replication.sync_state).
     public let syncState: String
+    /// The replication slot its WAL sender holds, nil when none.
+    public let slot: String?
 
-    public init(node: String, state: String, lag: UInt64?, syncState: String = "async") {
+    public init(node: String, state: String, lag: UInt64?, syncState: String = "async", slot: String?) {
         self.node = node
         self.state = state
         self.lag = lag
         self.syncState = syncState
+        self.slot = slot
     }
 
     /// Streams and counts for synchronous commits.
     public var confirmsCommits: Bool { state == "streaming" && (syncState == "quorum" || syncState == "sync") }
 
-    /// Parses the monitor query's `node state lag sync_state` list, comma separated (see `monitor`).
+    /// True when it streams through the slot of the node it names: a member's standby always does (start
+    /// sets primary_slot_name, and PostgreSQL lets one WAL sender hold a slot at a time). Anything can
+    /// set an application_name; a client that borrows a member's name from elsewhere does not hold its slot.
+    public var holdsOwnSlot: Bool { slot == ReplicationSlot.name(for: node) }
+
+    /// Parses the monitor query's `node state lag sync_state slot` list, comma separated (see `monitor`);
+    /// `-` for no lag or no slot.
     public static func parseList(_ text: String) -> [StandbyReplication] {
         text.split(separator: ",").compactMap { entry in
             let fields = entry.split(separator: " ")
-            guard fields.count == 4 else { return nil }
+            guard fields.count == 5 else { return nil }
             return StandbyReplication(node: String(fields[0]), state: String(fields[1]), lag: UInt64(fields[2]),
-                                      syncState: String(fields[3]))
+                                      syncState: String(fields[3]), slot: fields[4] == "-" ? nil : String(fields[4]))
         }
     }
 }
@@ -39,12 +48,14 @@ public enum PromotionScore {
     /// lag, least lag highest (1000, 999, ...; ties by node name so the result is stable); one lagging more
     /// than `maxlag` bytes (when maxlag > 0), not streaming, or not connected at all gets -1000. A row
     /// whose application_name is no member (pg_receivewal, a backup tool, a client) gets nothing: it is no
-    /// node Pacemaker could promote, and each score costs a crm_attribute call. With no members known
-    /// (`members` empty: no notification since the node booted), every row counts.
+    /// node Pacemaker could promote, and each score costs a crm_attribute call. Nor does a row that does
+    /// not stream through the slot of the node it names (a client borrowing a member's name): its lag says
+    /// nothing of that member's. With no members known (`members` empty: no notification since the node
+    /// booted), every row holding its own slot counts.
     public static func scores(primary: String, members: [String], replication: [StandbyReplication],
                               maxlag: Int64) -> [String: Int] {
         var result: [String: Int] = [primary: Self.primary]
-        let replication = members.isEmpty ? replication : replication.filter { members.contains($0.node) }
+        let replication = replication.filter { $0.holdsOwnSlot && (members.isEmpty || members.contains($0.node)) }
         let streaming = replication
             .filter { $0.state == "streaming" && $0.node != primary && $0.lag != nil }
             .filter { maxlag <= 0 || $0.lag! <= UInt64(maxlag) }

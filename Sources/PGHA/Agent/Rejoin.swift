@@ -10,7 +10,7 @@ func rejoinFormerPrimary(_ resource: Resource, control: ControlData, primary: St
         throw .refused("control data has no checkpoint: cannot tell whether this node diverged from \(primary)")
     }
     let end = try WALEnd.find(bindir: resource.bindir, datadir: resource.parameters.datadir, timeline: timeline,
-                              start: redo, as: resource.user)
+                              start: redo, as: resource.user, timeoutSeconds: resource.deadline.seconds(atMost: 60))
     guard let end else {
         throw .refused("could not find where the local WAL ends (pg_waldump): cannot tell whether this node diverged")
     }
@@ -43,7 +43,8 @@ func rewindOrRefuse(_ resource: Resource, primary: String, why: String, context:
 /// The primary's timeline, WAL position and timeline history, over a replication connection (the same
 /// credentials the WAL receiver uses).
 func primaryHistory(_ resource: Resource, primary: String) throws(AgentError) -> (UInt32, LSN, TimelineHistory) {
-    let session = try remoteSession(resource.parameters, to: primary, as: resource.user, extra: [("replication", "true")])
+    let session = try remoteSession(resource.parameters, to: primary, as: resource.user, deadline: resource.deadline,
+                                    extra: [("replication", "true")])
     let identity = try session.simpleQuery("IDENTIFY_SYSTEM").first ?? []
     guard identity.count >= 3, let timeline = identity[1].flatMap({ UInt32($0) }),
           let lsn = identity[2].flatMap({ LSN($0) })
@@ -55,28 +56,31 @@ func primaryHistory(_ resource: Resource, primary: String) throws(AgentError) ->
 
 /// A connection string to `primary` for the agent's own use (history, rewind), with the admin's options.
 func primarySourceConninfo(_ resource: Resource, primary: String, extra: [(String, String)] = []) -> String {
-    primarySourceConninfo(resource.parameters, primary: primary, extra: extra)
+    primarySourceConninfo(resource.parameters, primary: primary, deadline: resource.deadline, extra: extra)
 }
 
 /// TCP keepalives (the admin's replication_options may override them): a link cut while the agent waits
-/// on another node ends the wait within seconds, not after the kernel's two hours.
-func primarySourceConninfo(_ parameters: Parameters, primary: String, extra: [(String, String)] = []) -> String {
+/// on another node ends the wait within seconds, not after the kernel's two hours. The connect timeout is
+/// 10 s, or what is left of the action's time when that is less.
+func primarySourceConninfo(_ parameters: Parameters, primary: String, deadline: Deadline,
+                           extra: [(String, String)] = []) -> String {
     let address = parameters.address(of: primary)
     return Conninfo.build([("host", address.host), ("port", String(address.port)), ("dbname", "postgres"),
-                           ("application_name", "pgha"), ("connect_timeout", "10"),
+                           ("application_name", "pgha"), ("connect_timeout", String(deadline.seconds(atMost: 10))),
                            ("keepalives", "1"), ("keepalives_idle", "5"), ("keepalives_interval", "2"),
                            ("keepalives_count", "3")]
                           + parameters.replicationOptions + extra)
 }
 
 /// A session to another node for the agent's own queries, bounded by a statement_timeout as the local
-/// ones are (added to the admin's own `options` when there are some).
-func remoteSession(_ parameters: Parameters, to node: String, as user: SystemUser, extra: [(String, String)] = [],
-                   statementTimeoutSeconds: Int = 10) throws(AgentError) -> Session {
-    let limit = "-c statement_timeout=\(max(1, statementTimeoutSeconds) * 1000)"
+/// ones are (added to the admin's own `options` when there are some), never past the action's deadline.
+func remoteSession(_ parameters: Parameters, to node: String, as user: SystemUser, deadline: Deadline,
+                   extra: [(String, String)] = [], statementTimeoutSeconds: Int = 10) throws(AgentError) -> Session {
+    let limit = "-c statement_timeout=\(deadline.seconds(atMost: statementTimeoutSeconds) * 1000)"
     let admin = parameters.replicationOptions.last { $0.0 == "options" }?.1
     let options = [("options", admin.map { $0 + " " + limit } ?? limit)]
-    return try Session(conninfo: primarySourceConninfo(parameters, primary: node, extra: extra + options), as: user)
+    return try Session(conninfo: primarySourceConninfo(parameters, primary: node, deadline: deadline,
+                                                       extra: extra + options), as: user)
 }
 
 /// pg_rewind from the primary. The primary checkpoints first: pg_rewind reads the source's timeline from its
@@ -86,16 +90,17 @@ func remoteSession(_ parameters: Parameters, to node: String, as user: SystemUse
 func rewind(_ resource: Resource, primary: String, context: ActionContext) throws(AgentError) {
     let source = primarySourceConninfo(resource, primary: primary)
     do {
-        // A checkpoint may take a while on a busy primary: the time this action has, not the default.
-        try remoteSession(resource.parameters, to: primary, as: resource.user,
-                          statementTimeoutSeconds: context.budget(default: 60) / 2).query("CHECKPOINT")
+        // A checkpoint may take a while on a busy primary: half the time this action has left, not the
+        // default; pg_rewind and the start after it share the rest.
+        try remoteSession(resource.parameters, to: primary, as: resource.user, deadline: context.deadline,
+                          statementTimeoutSeconds: context.deadline.seconds() / 2).query("CHECKPOINT")
         // The password, if any, through pg_rewind's environment: an argument vector is world-readable.
         let (conninfo, secrets) = Conninfo.forChildProcess(source)
         let output = try ChildProcess.check(resource.bindir + "/pg_rewind",
                                             ["--target-pgdata", resource.parameters.datadir, "--source-server", conninfo],
                                             as: resource.user, environment: secrets,
                                             workingDirectory: resource.parameters.datadir,
-                                            timeoutSeconds: context.budget(default: 60))
+                                            timeoutSeconds: context.deadline.seconds(keeping: startReserve(context)))
         let summary = output.split(separator: "\n").last.map(String.init) ?? ""
         context.log.info("pg_rewind from \(primary) done: \(summary)")
         recordDecision("rewound from \(primary): \(summary)", context: context)
@@ -125,7 +130,7 @@ func knownPromotedNode(_ resource: Resource, context: ActionContext) -> String? 
 /// True when `node` answers and is not in recovery.
 func isWritablePrimary(_ resource: Resource, node: String, context: ActionContext) -> Bool {
     do {
-        let session = try remoteSession(resource.parameters, to: node, as: resource.user)
+        let session = try remoteSession(resource.parameters, to: node, as: resource.user, deadline: context.deadline)
         if try session.value("SELECT pg_is_in_recovery()") == "f" { return true }
         context.log.info("\(node) is listed as promoted but is in recovery: not followed")
     } catch {

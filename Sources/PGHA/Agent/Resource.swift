@@ -11,19 +11,31 @@ public struct Resource: Sendable {
     public let dataDirectory: DataDirectory
     public let version: ServerVersion
     public let node: String
+    /// The action's deadline: every pg_ctl, tool and session below gets at most the time left.
+    public let deadline: Deadline
 
     public var control: ServerControl {
         ServerControl(bindir: bindir, pgdata: parameters.pgdata, datadir: parameters.datadir, user: user,
-                      logfile: parameters.logfile, startOptions: parameters.startOptions, port: parameters.pgport)
+                      logfile: parameters.logfile, startOptions: parameters.startOptions, port: parameters.pgport,
+                      deadline: deadline)
     }
 
+    /// The local instance over its socket: connect and statement timeouts of `timeoutSeconds`, or less when
+    /// the action's deadline is nearer.
     public func sessionTarget(timeoutSeconds: Int = 5) -> Session.Target {
-        Session.Target(socketDirectory: parameters.pghost, port: parameters.pgport, user: user,
-                       connectTimeoutSeconds: timeoutSeconds, statementTimeoutMilliseconds: timeoutSeconds * 1000)
+        let seconds = deadline.seconds(atMost: timeoutSeconds)
+        return Session.Target(socketDirectory: parameters.pghost, port: parameters.pgport, user: user,
+                              connectTimeoutSeconds: seconds, statementTimeoutMilliseconds: seconds * 1000)
     }
 
     public func connect(timeoutSeconds: Int = 5) throws(AgentError) -> Session {
         try Session(sessionTarget(timeoutSeconds: timeoutSeconds))
+    }
+
+    /// The control file, through pg_controldata within the action's deadline.
+    public func controlData() throws(AgentError) -> ControlData {
+        try ControlData.read(bindir: bindir, datadir: parameters.datadir, as: user,
+                             timeoutSeconds: deadline.seconds(atMost: 20))
     }
 
     /// This node's replication slot on the primary.
@@ -43,7 +55,8 @@ public struct Resource: Sendable {
     }
 
     /// Checks what an action needs from the machine, as deep as `checks` says.
-    public static func resolve(environment: OCFEnvironment, checks: Checks) throws(AgentError) -> Resource {
+    public static func resolve(environment: OCFEnvironment, checks: Checks,
+                               deadline: Deadline) throws(AgentError) -> Resource {
         let parameters = try Parameters(environment: environment)
         let user = try SystemUser(name: parameters.systemUser)
         let dataDirectory = DataDirectory(path: parameters.datadir, owner: user)
@@ -69,7 +82,7 @@ public struct Resource: Sendable {
         guard version.isSupported else { throw .unsupportedVersion(version.major) }
         let bindir = parameters.bindir ?? defaultBindir(for: version)
         let resource = Resource(parameters: parameters, user: user, bindir: bindir, dataDirectory: dataDirectory,
-                                version: version, node: environment.nodeName)
+                                version: version, node: environment.nodeName, deadline: deadline)
         if checks != .dataDirectory { try resource.checkBinaries() }
         if checks == .binariesVersion {
             let binaries = try resource.control.binariesVersion()

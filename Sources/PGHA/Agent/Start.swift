@@ -4,12 +4,12 @@
 func start(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
     let resource: Resource
     do {
-        resource = try Resource.resolve(environment: context.environment, checks: .binariesVersion)
+        resource = try Resource.resolve(environment: context.environment, checks: .binariesVersion, deadline: context.deadline)
     } catch .noData(let path, let empty) {
         let parameters = try parametersForBootstrap(context.environment, path: path, empty: empty)
         let primary = try bootstrapDataDirectory(parameters, context: context)
         // A clone just taken from the primary has nothing to compare with it: it starts as its standby.
-        let cloned = try Resource.resolve(environment: context.environment, checks: .binariesVersion)
+        let cloned = try Resource.resolve(environment: context.environment, checks: .binariesVersion, deadline: context.deadline)
         try startAsStandby(cloned, context: context, promoted: primary)
         setInitialPromotionScore(cloned, context: context)
         return .success
@@ -24,7 +24,7 @@ func start(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
         // not keep accepting writes beside the cluster's. Stopped, it is compared with the known primary
         // like any former primary, then started as a standby.
         context.log.warning("\(state.description) where Pacemaker expects none: stopping it before it starts as a standby")
-        try stopWritablePrimary(resource, timeoutSeconds: context.budget(default: 60) / 3)
+        try stopWritablePrimary(resource, timeoutSeconds: context.deadline.seconds() / 3)
     case .stopped, .crashed, .unresponsive:
         // A postmaster that does not answer may be what is left of one killed moments ago: startAsStandby
         // waits for it to go.
@@ -59,8 +59,7 @@ func checkAndStartAsStandby(_ resource: Resource, context: ActionContext) throws
             try startAsStandby(resource, context: context, promoted: primary)
             return
         }
-        let control = try ControlData.read(bindir: resource.bindir, datadir: resource.parameters.datadir,
-                                           as: resource.user)
+        let control = try resource.controlData()
         if control.wasPrimary {
             try rejoinFormerPrimary(resource, control: control, primary: primary, context: context)
         } else if let marker = DivergenceMarker.read(context: context), marker.checkpoint == control.checkpointLocation {
@@ -83,23 +82,23 @@ func startAsStandby(_ resource: Resource, context: ActionContext, promoted: Stri
     try keepSynchronousStandbys(resource, members: memberNodes(context: context, adding: [resource.node]), session: nil,
                                 context: context)
     context.log.info("starting as a standby: primary_conninfo '\(Conninfo.redacted(configuration.primaryConninfo))' slot \(configuration.primarySlotName)")
-    let budget = context.budget(default: 60)
-    let deadline = Clock.now + Double(budget)
+    let deadline = context.deadline
     // Moments after a crash (kill -9, on-fail=restart) the old postmaster and its children may not be gone
     // yet, and PostgreSQL refuses to start beside them: they go on their own within a second or two.
     var leftovers: String?
-    let clean = Clock.waitUntil(timeout: Double(max(1, budget / 3)), interval: 0.1) {
+    let patience = max(1, deadline.seconds() / 3)
+    let clean = deadline.waitUntil(atMost: Double(patience), interval: 0.1) {
         leftovers = resource.dataDirectory.leftoversOfPreviousServer
         return leftovers == nil
     }
     guard clean else {
-        throw .unexpectedState("cannot start: \(leftovers ?? "the previous postmaster") still there after \(max(1, budget / 3)) s")
+        throw .unexpectedState("cannot start: \(leftovers ?? "the previous postmaster") still there after \(patience) s")
     }
-    try resource.control.start(timeoutSeconds: max(1, Int(deadline - Clock.now)))
+    try resource.control.start()
     // pg_ctl -w returns once the postmaster runs; a standby opens for connections only when consistent,
     // which after pg_rewind means once it has streamed up to the source's position.
     var state = InstanceState.stopped
-    let ready = Clock.waitUntil(timeout: max(1, deadline - Clock.now)) {
+    let ready = deadline.waitUntil {
         state = (try? instanceState(resource, context: context)) ?? .stopped
         switch state {
         case .standby, .primary, .stopped, .crashed: return true
@@ -110,7 +109,7 @@ func startAsStandby(_ resource: Resource, context: ActionContext, promoted: Stri
     guard ready, state == .standby else {
         // A start that gives up must not leave behind an instance that accepts writes.
         if state.mayAcceptWrites {
-            try stopWritablePrimary(resource, timeoutSeconds: max(2, Int(deadline - Clock.now)))
+            try stopWritablePrimary(resource, timeoutSeconds: deadline.seconds())
             throw .unexpectedState("\(state.description) where a standby was wanted: stopped it")
         }
         throw .unexpectedState("instance did not come up as a standby: \(state.description)")

@@ -3,7 +3,7 @@
 func stop(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
     let resource: Resource
     do {
-        resource = try Resource.resolve(environment: context.environment, checks: .binaries)
+        resource = try Resource.resolve(environment: context.environment, checks: .binaries, deadline: context.deadline)
     } catch {
         // Without binaries or data nothing of ours can be running; the configuration error is for
         // validate and start to report.
@@ -20,7 +20,7 @@ func stop(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
         context.log.info("instance is not running")
         return .success
     }
-    try resource.control.stop(timeoutSeconds: context.budget(default: 60))
+    try resource.control.stop()
     guard resource.dataDirectory.runningPostmasterPID == nil else {
         throw .unexpectedState("instance still runs after pg_ctl stop")
     }

@@ -44,8 +44,8 @@ func checkSwitchover(_ resource: Resource, context: ActionContext) throws(AgentE
     }
     let session = try resource.connect()
     var replayed: WALPosition?
-    let seconds = min(15, max(2, context.budget(default: 30) / 3))
-    let done = Clock.waitUntil(timeout: Double(seconds), interval: 0.2) {
+    let seconds = min(15, max(2, context.deadline.seconds() / 3))
+    let done = context.deadline.waitUntil(atMost: Double(seconds), interval: 0.2) {
         replayed = try? localWALPosition(session, replayedOnly: true)
         return replayed.map { hasReplayed(upTo: end, replayed: $0) } ?? false
     }
@@ -59,7 +59,7 @@ func checkSwitchover(_ resource: Resource, context: ActionContext) throws(AgentE
 
 /// Where `node`'s WAL ends, as it reports it to a WAL receiver.
 func walEnd(of node: String, resource: Resource) throws(AgentError) -> WALPosition {
-    let session = try remoteSession(resource.parameters, to: node, as: resource.user,
+    let session = try remoteSession(resource.parameters, to: node, as: resource.user, deadline: resource.deadline,
                                     extra: [("replication", "true"), ("connect_timeout", "3")], statementTimeoutSeconds: 5)
     let identity = try session.simpleQuery("IDENTIFY_SYSTEM").first ?? []
     guard identity.count >= 3, let timeline = identity[1].flatMap({ UInt32($0) }), let lsn = identity[2].flatMap({ LSN($0) })

@@ -78,7 +78,7 @@ func keepSynchronousStandbys(_ resource: Resource, members: [String], session: S
 /// After a reload the postmaster forks new backends with the new value only once it has handled the
 /// signal: wait until a fresh session reports `wanted`, so that a commit after this returns waits.
 func waitForSynchronousSetting(_ wanted: SynchronousStandbyNames, resource: Resource) -> Bool {
-    Clock.waitUntil(timeout: 5, interval: 0.1) {
+    resource.deadline.waitUntil(atMost: 5, interval: 0.1) {
         guard let session = try? resource.connect(),
               let value = try? session.value("SELECT current_setting('synchronous_standby_names')") else { return false }
         return SynchronousStandbyNames(setting: value) == wanted

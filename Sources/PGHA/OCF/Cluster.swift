@@ -2,14 +2,19 @@
 /// in monitor's steady state.
 public struct Cluster: Sendable {
     public let sbindir: String
+    /// The action's deadline: no tool runs past it (each also has its own limit, 10 or 20 s).
+    public let deadline: Deadline
 
-    public init(sbindir: String = "/usr/sbin") { self.sbindir = sbindir }
+    public init(sbindir: String = "/usr/sbin", deadline: Deadline = .none) {
+        self.sbindir = sbindir
+        self.deadline = deadline
+    }
 
     /// The tools where `HA_SBIN_DIR` says, as the OCF shell and Perl libraries (and so PAF) read it, else
     /// in /usr/sbin. The integration tests point it at stand-ins.
-    public init(environment: OCFEnvironment) {
+    public init(environment: OCFEnvironment, deadline: Deadline = .none) {
         let directory = environment["HA_SBIN_DIR"] ?? ""
-        self.init(sbindir: directory.isEmpty ? "/usr/sbin" : directory)
+        self.init(sbindir: directory.isEmpty ? "/usr/sbin" : directory, deadline: deadline)
     }
 
     /// True when the tools are installed (outside a cluster, as in the integration tests, they may not be).
@@ -17,7 +22,7 @@ public struct Cluster: Sendable {
 
     /// The cluster's nodes from `crm_node -l` (`<id> <name> <state>` per line), nil when no cluster answers.
     public func nodes() -> [String]? {
-        guard isInstalled, let result = try? ChildProcess.run(sbindir + "/crm_node", ["-l"], timeoutSeconds: 10),
+        guard isInstalled, let result = try? ChildProcess.run(sbindir + "/crm_node", ["-l"], timeoutSeconds: deadline.seconds(atMost: 10)),
               result.succeeded
         else { return nil }
         return Cluster.parseNodeList(result.output)
@@ -25,7 +30,7 @@ public struct Cluster: Sendable {
 
     /// The nodes of this node's partition (online with it) from `crm_node -p`, nil when no cluster answers.
     public func partition() -> [String]? {
-        guard isInstalled, let result = try? ChildProcess.run(sbindir + "/crm_node", ["-p"], timeoutSeconds: 10),
+        guard isInstalled, let result = try? ChildProcess.run(sbindir + "/crm_node", ["-p"], timeoutSeconds: deadline.seconds(atMost: 10)),
               result.succeeded
         else { return nil }
         return result.output.split(whereSeparator: \.isWhitespace).map(String.init)
@@ -34,7 +39,7 @@ public struct Cluster: Sendable {
     /// The node where `resource` runs promoted, from `crm_resource --locate`; nil when none or no cluster.
     public func promotedNode(resource: String) -> String? {
         guard isInstalled, let result = try? ChildProcess.run(sbindir + "/crm_resource",
-                                                             ["--resource", resource, "--locate"], timeoutSeconds: 10),
+                                                             ["--resource", resource, "--locate"], timeoutSeconds: deadline.seconds(atMost: 10)),
               result.succeeded
         else { return nil }
         return Cluster.parsePromoted(result.output)
@@ -61,6 +66,7 @@ public struct Cluster: Sendable {
     /// Sets a private node attribute (no transition is triggered; other nodes read it with `privateAttribute`).
     public func setPrivateAttribute(_ name: String, value: String, node: String,
                                     timeoutSeconds: Int = 10) throws(AgentError) {
+        let timeoutSeconds = deadline.seconds(atMost: timeoutSeconds)
         try ChildProcess.check(sbindir + "/attrd_updater", ["--private", "--lifetime", "reboot", "--name", name,
                                                             "--update", value, "--node", node],
                                timeoutSeconds: timeoutSeconds)
@@ -70,7 +76,7 @@ public struct Cluster: Sendable {
     public func privateAttribute(_ name: String, node: String) -> String? {
         guard let result = try? ChildProcess.run(sbindir + "/attrd_updater", ["--private", "--name", name,
                                                                             "--query", "--node", node],
-                                                 timeoutSeconds: 10),
+                                                 timeoutSeconds: deadline.seconds(atMost: 10)),
               result.succeeded
         else { return nil }
         // `name="lsn" host="n1" value="3#0/5000120"`
@@ -83,7 +89,7 @@ public struct Cluster: Sendable {
     /// no node has it or no cluster answers.
     public func privateAttributeOnAllNodes(_ name: String) -> [String: String] {
         guard let result = try? ChildProcess.run(sbindir + "/attrd_updater", ["--name", name, "--query", "--all"],
-                                                 timeoutSeconds: 10),
+                                                 timeoutSeconds: deadline.seconds(atMost: 10)),
               result.succeeded
         else { return [:] }
         return Cluster.parseAttributeQuery(result.output)
@@ -107,21 +113,21 @@ public struct Cluster: Sendable {
 
     /// The whole CIB, configuration and status (`cibadmin --query`).
     public func cibXML() throws(StatusError) -> String {
-        try Cluster.output(of: sbindir + "/cibadmin", ["--query"], named: "cibadmin --query")
+        try output(of: sbindir + "/cibadmin", ["--query"], named: "cibadmin --query")
     }
 
     /// The cluster as crm_mon sees it, once, as XML.
     public func crmMonXML() throws(StatusError) -> String {
-        try Cluster.output(of: sbindir + "/crm_mon", ["--one-shot", "--output-as=xml"], named: "crm_mon --output-as=xml")
+        try output(of: sbindir + "/crm_mon", ["--one-shot", "--output-as=xml"], named: "crm_mon --output-as=xml")
     }
 
-    private static func output(of path: String, _ arguments: [String], named command: String) throws(StatusError) -> String {
+    private func output(of path: String, _ arguments: [String], named command: String) throws(StatusError) -> String {
         guard ChildProcess.isExecutable(path) else {
             throw .noCluster(command: command, output: "\(path) is not installed")
         }
         let result: ProcessResult
         do {
-            result = try ChildProcess.run(path, arguments, timeoutSeconds: 20)
+            result = try ChildProcess.run(path, arguments, timeoutSeconds: deadline.seconds(atMost: 20))
         } catch {
             throw .noCluster(command: command, output: error.reason)
         }
@@ -140,7 +146,7 @@ public struct Cluster: Sendable {
 
     public func deletePrivateAttribute(_ name: String, node: String) {
         _ = try? ChildProcess.run(sbindir + "/attrd_updater", ["--private", "--name", name, "--delete",
-                                                               "--node", node], timeoutSeconds: 10)
+                                                               "--node", node], timeoutSeconds: deadline.seconds(atMost: 10))
     }
 
     /// Sets this resource's promotion score on `node`, for this boot only: a score that outlives a reboot
@@ -148,14 +154,14 @@ public struct Cluster: Sendable {
     public func setPromotionScore(_ score: Int, resource: String, node: String) throws(AgentError) {
         try ChildProcess.check(sbindir + "/crm_attribute", ["--promotion=\(resource)", "--lifetime", "reboot",
                                                             "--node", node, "--update", String(score)],
-                               timeoutSeconds: 10)
+                               timeoutSeconds: deadline.seconds(atMost: 10))
     }
 
     /// This resource's promotion score on `node`, nil when unset or when no cluster answers.
     public func promotionScore(resource: String, node: String) -> Int? {
         guard let result = try? ChildProcess.run(sbindir + "/crm_attribute",
                                                  ["--promotion=\(resource)", "--lifetime", "reboot", "--node", node,
-                                                  "--query", "--quiet"], timeoutSeconds: 10),
+                                                  "--query", "--quiet"], timeoutSeconds: deadline.seconds(atMost: 10)),
               result.succeeded
         else { return nil }
         return Int(result.output.trimmingWhitespace)
@@ -200,7 +206,7 @@ public struct Cluster: Sendable {
         let path = sbindir + "/crm_attribute"
         guard ChildProcess.isExecutable(path) else { throw .binaryMissing(path) }
         return try ChildProcess.run(path, ["--node", node, "--lifetime", "forever", "--name", name] + operation,
-                                    timeoutSeconds: 10)
+                                    timeoutSeconds: deadline.seconds(atMost: 10))
     }
 
     /// crm_attribute's exit status for an attribute that does not exist: 105 (CRM_EX_NOSUCH) from
@@ -212,6 +218,6 @@ public struct Cluster: Sendable {
     public func clearFailedOperation(_ operation: String, resource: String, node: String) throws(AgentError) {
         try ChildProcess.check(sbindir + "/crm_resource", ["--cleanup", "--resource", resource, "--node", node,
                                                            "--operation", operation, "--interval", "0"],
-                               timeoutSeconds: 20)
+                               timeoutSeconds: deadline.seconds(atMost: 20))
     }
 }

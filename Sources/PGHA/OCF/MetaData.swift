@@ -16,6 +16,12 @@ public enum MetaData {
         ("validate-all", 5, ""),
     ]
 
+    /// The timeout this agent advertises for `action`, what it assumes when Pacemaker gives none (a run by
+    /// hand); 60 s for a name it does not know.
+    static func defaultTimeout(of action: String) -> Int {
+        actions.first { $0.name == action }?.timeout ?? 60
+    }
+
     public static var xml: String {
         var text = """
             <?xml version="1.0"?>

@@ -48,8 +48,10 @@ public struct ControlData: Equatable, Sendable {
     }
 
     /// Runs `pg_controldata` on `datadir` as `user`.
-    public static func read(bindir: String, datadir: String, as user: SystemUser) throws(AgentError) -> ControlData {
-        let output = try ChildProcess.check(bindir + "/pg_controldata", [datadir], as: user, timeoutSeconds: 20)
+    public static func read(bindir: String, datadir: String, as user: SystemUser,
+                            timeoutSeconds: Int = 20) throws(AgentError) -> ControlData {
+        let output = try ChildProcess.check(bindir + "/pg_controldata", [datadir], as: user,
+                                            timeoutSeconds: timeoutSeconds)
         return ControlData(output: output)
     }
 }

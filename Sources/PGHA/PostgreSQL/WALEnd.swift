@@ -2,11 +2,12 @@
 /// Used only at start of a former primary, to compare with the new primary's fork point.
 public enum WALEnd {
     /// The end of valid WAL after `start` on `timeline`, nil when pg_waldump's output does not say.
-    public static func find(bindir: String, datadir: String, timeline: UInt32, start: LSN,                             as user: SystemUser) throws(AgentError) -> LSN? {
+    public static func find(bindir: String, datadir: String, timeline: UInt32, start: LSN,
+                            as user: SystemUser, timeoutSeconds: Int = 60) throws(AgentError) -> LSN? {
         // --stats keeps the output to a summary (a record list can run to gigabytes); -q would be shorter but
         // from 17 on it also hides the end-of-WAL message this reads.
         let arguments = ["--stats", "-p", datadir + "/pg_wal", "-t", String(timeline), "-s", start.description]
-        let result = try ChildProcess.run(bindir + "/pg_waldump", arguments, as: user, timeoutSeconds: 60)
+        let result = try ChildProcess.run(bindir + "/pg_waldump", arguments, as: user, timeoutSeconds: timeoutSeconds)
         return parse(result.output)
     }
 
