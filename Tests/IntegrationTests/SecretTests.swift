@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import PGHA
 
 /// A password in replication_options reaches the one place PostgreSQL needs it (primary_conninfo in
 /// postgresql.auto.conf, mode 0600) and nothing else: no log line or exit reason, no recorded decision or
@@ -53,13 +54,17 @@ import Testing
         for node in [a, b] {
             node.parameters["node_hosts"] = hosts
             node.parameters["bindir"] = bindir
-            node.parameters["replication_options"] = "user=postgres password=\(Self.marker)"
+            // sslpassword too (libpq uses it only to decrypt a client key, so it is harmless here): no
+            // environment variable carries it, a service file does.
+            node.parameters["replication_options"] = "user=postgres password=\(Self.marker) sslpassword=\(Self.marker)Key"
             node.clusterTools = tools
         }
         // As Pacemaker runs a clone: decisions are recorded (attrd_updater) only then. Not for promote, whose
         // election would wait for positions the stand-ins do not keep.
         let clone = ["OCF_RESKEY_CRM_meta_clone_max": "2", "OCF_RESKEY_CRM_meta_notify": "true",
                      "OCF_RESKEY_CRM_meta_promotable": "true"]
+        let secretDirectories = { Set(((try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? []).filter { $0.hasPrefix("pgha-secrets.") }) }
+        let directoriesBefore = secretDirectories()
         var outputs: [String] = []
         func step(_ node: Node, _ action: String, _ extra: [String: String] = [:]) throws -> Int32 {
             let result = try node.pgha(action, extra)
@@ -103,7 +108,8 @@ import Testing
         let vectors = try String(contentsOfFile: argv, encoding: .utf8)
         #expect(vectors.contains("pg_rewind ") && vectors.contains("pg_basebackup "), "both ran: \(vectors)")
         #expect(vectors.contains("attrd_updater "), "decisions were recorded: \(vectors)")
-        #expect(!vectors.contains(Self.marker), "no argument vector has the password: \(vectors)")
+        #expect(!vectors.contains(Self.marker), "no argument vector has the password or sslpassword: \(vectors)")
+        #expect(secretDirectories() == directoriesBefore, "the service files for sslpassword are removed")
         let everything = outputs.joined(separator: "\n")
         #expect(everything.contains("password=***"), "conninfo is shown, masked")
         #expect(!everything.contains(Self.marker), "no log line or exit reason has the password: \(everything)")
@@ -112,5 +118,33 @@ import Testing
             let text = (try? String(contentsOfFile: attributes + "/" + file, encoding: .utf8)) ?? ""
             #expect(!text.contains(Self.marker), "node attribute \(file): \(text)")
         }
+    }
+
+    @Test("pgha status: text and JSON carry no password, from replication_options or a recorded decision",
+          arguments: PostgresBuild.available.prefix(1))
+    func statusOutput(build: PostgresBuild) throws {
+        let workspace = try Workspace()
+        let (a, b) = try workspace.primaryAndStandby(build)
+        let promoted = notification("post", "promote", promote: ["n1"], unpromoted: ["n2"], active: ["n1", "n2"])
+        #expect(try a.pgha("notify", promoted).code == 0)
+        #expect(try b.pgha("notify", promoted).code == 0)
+        // n3: an address where nothing listens, so that libpq's error message is shown too.
+        var variables = a.environment()
+        variables["OCF_RESKEY_node_hosts"] = (a.parameters["node_hosts"] ?? "") + " n3=127.0.0.1:\(PortAllocator.shared.take())"
+        variables["OCF_RESKEY_replication_options"] = "user=postgres password=\(Self.marker) sslpassword=\(Self.marker)Key"
+        let parameters = try Parameters(environment: OCFEnvironment(variables))
+        let answers = gatherServerFacts(nodes: ["n1", "n2", "n3"], parameters: parameters,
+                                        user: try SystemUser(name: "postgres"))
+        // A decision as an agent before masking would have recorded it.
+        let decisions = ["n2": "1764000000 notify follows n1: primary_conninfo 'host=n1 password=\(Self.marker)'"]
+        let facts = ClusterStatus.Facts(resource: CIB.Resource(id: "pgsqld", clone: "pgsql-ha", parameters: [:]),
+                                        parameters: parameters, nodes: ["n1", "n2", "n3"],
+                                        crmMon: try CrmMon(xml: StatusTests.crmMon(), resource: "pgsqld"),
+                                        cibAttributes: [:], answers: answers, decisions: decisions)
+        let status = ClusterStatus.assess(facts)
+        let text = StatusText.render(status), json = StatusJSON.render(status)
+        #expect(text.contains("follows n1"), "the decision is shown: \(text)")
+        #expect(!text.contains(Self.marker), "\(text)")
+        #expect(!json.contains(Self.marker), "\(json)")
     }
 }

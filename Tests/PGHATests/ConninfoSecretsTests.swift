@@ -40,12 +40,27 @@ struct ConninfoSecretsTests {
     }
 
     @Test("for a child process: the password leaves the connection string for PGPASSWORD")
-    func childProcess() {
-        let (conninfo, environment) = Conninfo.forChildProcess("host=n1 port=5432 password='a b' dbname=postgres")
-        #expect(conninfo == "host=n1 port=5432 dbname=postgres")
-        #expect(environment == ["PGPASSWORD": "a b"])
-        let plain = Conninfo.forChildProcess("host=n1 passfile=/p")
-        #expect(plain.conninfo == "host=n1 passfile=/p" && plain.environment.isEmpty)
+    func childProcess() throws {
+        let split = try Conninfo.forChildProcess("host=n1 port=5432 password='a b' dbname=postgres")
+        #expect(split.conninfo == "host=n1 port=5432 dbname=postgres")
+        #expect(split.environment == ["PGPASSWORD": "a b"] && split.serviceFile == nil)
+        let plain = try Conninfo.forChildProcess("host=n1 passfile=/p")
+        #expect(plain.conninfo == "host=n1 passfile=/p" && plain.environment.isEmpty && plain.serviceFile == nil)
+    }
+
+    @Test("for a child process: sslpassword leaves the connection string for a service file")
+    func childProcessKeyPassphrase() throws {
+        let split = try Conninfo.forChildProcess("host=n1 sslkey=/k sslpassword='p q' password=x")
+        #expect(split.conninfo == "host=n1 sslkey=/k")
+        #expect(split.environment == ["PGPASSWORD": "x"])
+        #expect(split.serviceFile == "[pgha]\nsslpassword=p q\n")
+        #expect(throws: AgentError.self, "a line break cannot be written there") {
+            try Conninfo.forChildProcess("host=n1 sslpassword='a\nb'")
+        }
+        #expect(throws: AgentError.self, "nor white space at its ends") { try Conninfo.forChildProcess("host=n1 sslpassword=' a'") }
+        #expect(throws: AgentError.self, "the admin's service would win over ours") {
+            try Conninfo.forChildProcess("host=n1 service=s sslpassword=a")
+        }
     }
 
     @Test("log lines, exit reasons and recorded decisions carry no password")

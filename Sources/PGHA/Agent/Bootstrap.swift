@@ -104,13 +104,14 @@ func cloneDataDirectory(_ parameters: Parameters, user: SystemUser, source: Clon
         }
         try files.makeDirectory(partial)
         // The password, if replication_options has one, reaches pg_basebackup through its environment.
-        let (conninfo, secrets) = Conninfo.forChildProcess(primarySourceConninfo(parameters, primary: source.primary,
-                                                                                 deadline: context.deadline))
-        var arguments = ["-D", partial, "-d", conninfo, "-X", "stream", "-c", "fast", "-w", "-S", source.slot]
+        let secrets = try ChildSecrets(conninfo: primarySourceConninfo(parameters, primary: source.primary,
+                                                                       deadline: context.deadline), user: user)
+        defer { secrets.remove() }
+        var arguments = ["-D", partial, "-d", secrets.conninfo, "-X", "stream", "-c", "fast", "-w", "-S", source.slot]
         if source.slotState != .usable { arguments.append("-C") }
         let started = Clock.now
         // The start's time but what starting the server needs after the clone.
-        try ChildProcess.check(source.bindir + "/pg_basebackup", arguments, as: user, environment: secrets,
+        try ChildProcess.check(source.bindir + "/pg_basebackup", arguments, as: user, environment: secrets.environment,
                                timeoutSeconds: context.deadline.seconds(keeping: startReserve(context)))
         context.log.info("pg_basebackup from \(source.primary) done in \(Int((Clock.now - started).rounded())) s through slot \(source.slot)\(source.slotState == .usable ? "" : " (created)")")
         // The old files go only now that the new ones are complete; PG_VERSION first, so that what is left

@@ -94,11 +94,12 @@ func rewind(_ resource: Resource, primary: String, context: ActionContext) throw
         // default; pg_rewind and the start after it share the rest.
         try remoteSession(resource.parameters, to: primary, as: resource.user, deadline: context.deadline,
                           statementTimeoutSeconds: context.deadline.seconds() / 2).query("CHECKPOINT")
-        // The password, if any, through pg_rewind's environment: an argument vector is world-readable.
-        let (conninfo, secrets) = Conninfo.forChildProcess(source)
+        // Passwords outside pg_rewind's argument vector, which is world-readable.
+        let secrets = try ChildSecrets(conninfo: source, user: resource.user)
+        defer { secrets.remove() }
         let output = try ChildProcess.check(resource.bindir + "/pg_rewind",
-                                            ["--target-pgdata", resource.parameters.datadir, "--source-server", conninfo],
-                                            as: resource.user, environment: secrets,
+                                            ["--target-pgdata", resource.parameters.datadir, "--source-server", secrets.conninfo],
+                                            as: resource.user, environment: secrets.environment,
                                             workingDirectory: resource.parameters.datadir,
                                             timeoutSeconds: context.deadline.seconds(keeping: startReserve(context)))
         let summary = output.split(separator: "\n").last.map(String.init) ?? ""

@@ -119,13 +119,44 @@ public enum Conninfo {
         return result
     }
 
-    /// For a child program (pg_basebackup, pg_rewind): the connection string without its password, and
-    /// the environment that carries it (PGPASSWORD), since an argument vector is world-readable in /proc.
-    public static func forChildProcess(_ text: String) -> (conninfo: String, environment: [String: String]) {
-        guard let pairs = try? parse(text), let password = pairs.last(where: { $0.0 == "password" })?.1 else {
-            return (text, [:])
+    /// A connection string as a child program (pg_basebackup, pg_rewind) gets it: its argument vector is
+    /// world-readable in /proc, so the secrets travel apart. The password through PGPASSWORD; the client
+    /// key's passphrase (`sslpassword`), which libpq reads from no environment variable, through a service
+    /// file (`[pgha]` section, named by PGSERVICEFILE and PGSERVICE) that `ChildSecrets` writes.
+    public struct ForChild: Equatable, Sendable {
+        public var conninfo: String
+        public var environment: [String: String]
+        /// The service file's text, nil when no secret needs one.
+        public var serviceFile: String?
+    }
+
+    /// The section of the service file `ForChild` asks for.
+    public static let childService = "pgha"
+
+    /// Pure: splits the secrets off `text` (see `ForChild`). A service file line is its value to the end of
+    /// the line, unquoted: an sslpassword with a line break or white space at either end cannot be written
+    /// there, and is refused rather than put in argv.
+    public static func forChildProcess(_ text: String) throws(AgentError) -> ForChild {
+        guard let pairs = try? parse(text), pairs.contains(where: { secretKeywords.contains($0.0) }) else {
+            return ForChild(conninfo: text, environment: [:], serviceFile: nil)
         }
-        return (build(pairs.filter { $0.0 != "password" }), ["PGPASSWORD": password])
+        var environment: [String: String] = [:]
+        if let password = pairs.last(where: { $0.0 == "password" })?.1 { environment["PGPASSWORD"] = password }
+        var serviceFile: String?
+        if let passphrase = pairs.last(where: { $0.0 == "sslpassword" })?.1 {
+            guard !passphrase.contains(where: \.isNewline), passphrase.trimmingWhitespace == passphrase else {
+                throw .invalidParameter(name: "replication_options", value: "sslpassword=***",
+                                        why: "an sslpassword with a line break or white space at either end cannot reach pg_basebackup or pg_rewind outside their argument vector")
+            }
+            // A service the admin named would take the place of ours (the keyword wins over PGSERVICE).
+            guard !pairs.contains(where: { $0.0 == "service" }) else {
+                throw .invalidParameter(name: "replication_options", value: "service=...",
+                                        why: "with sslpassword, the agent passes it to pg_basebackup and pg_rewind through a service file of its own: put the service's settings in replication_options instead")
+            }
+            serviceFile = "[\(childService)]\nsslpassword=\(passphrase)\n"
+        }
+        return ForChild(conninfo: build(pairs.filter { !secretKeywords.contains($0.0) }), environment: environment,
+                        serviceFile: serviceFile)
     }
 
     /// The value of `keyword` in a connection string, nil when absent or unparsable.
