@@ -4,6 +4,7 @@ Used by the scenario tests (which assert) and by the failover benchmark (which p
 import contextlib
 import os
 import re
+import shutil
 import subprocess
 import time
 
@@ -162,27 +163,40 @@ def kill_primary(report=None, lenient=False):
 
 def cut_primary_link(node_writer=False, report=None, lenient=False):
     """node_writer: a second writer runs beside the primary, inside its node, and goes on writing to it
-    (the only node it still reaches) after the cut, until fencing kills it with the node. report, lenient:
-    as for kill_primary."""
+    (the only node it still reaches) after the cut, until fencing kills it with the node: what it wrote
+    after the cut forks the old primary from the new one, and it comes back rewound (report["rewound"]).
+    report, lenient: as for kill_primary."""
     report = {} if report is None else report
     report["scenario"] = "primary link cut" + (" + node writer" if node_writer else "")
     with traffic(report, node_writer=node_writer) as old:
+        mark = log_offset(old)
         # The node's only link goes down: it cannot reach the others, nor they it, until it is fenced.
         report["fault_at"] = time.time()
         subprocess.run(["ip", "-n", f"pgha-lab-{old}", "link", "set", "eth0", "down"], check=True)
         follow_times(report, old, lenient=lenient)
+    report["rewound"] = "pg_rewind from" in log_since(old, mark)
     return report
+
+
+def log_offset(node):
+    """Where `node`'s Pacemaker log (the agent's lines among them) ends now: a scenario reads only its own."""
+    path = f"{lab.STATE}/{node}/log/pacemaker/pacemaker.log"
+    return os.path.getsize(path) if os.path.exists(path) else 0
+
+
+def log_since(node, offset):
+    with open(f"{lab.STATE}/{node}/log/pacemaker/pacemaker.log", errors="replace") as f:
+        f.seek(offset)
+        return f.read()
 
 
 def switchover():
     report = {"scenario": "switchover"}
     with traffic(report) as old:
         # Only this switchover's lines count: an earlier scenario may have rewound the same node.
-        log = f"{lab.STATE}/{old}/log/pacemaker/pacemaker.log"
-        log_start = os.path.getsize(log) if os.path.exists(log) else 0
+        log_start = log_offset(old)
         target = next(n for n in lab.NODES if n != old)
-        target_log = f"{lab.STATE}/{target}/log/pacemaker/pacemaker.log"
-        target_start = os.path.getsize(target_log) if os.path.exists(target_log) else 0
+        target_start = log_offset(target)
         report["new"] = target
         lab.crm("crm_resource", "--move", "--promoted", "--resource", "pgsql-ha", "--node", target)
         try:
@@ -201,12 +215,43 @@ def switchover():
         lab.crm("crm_resource", "--wait", "--timeout=60s", check=False)
         report["second_move"] = first_problem(
             HOLD, lambda: None if (w := lab.writable_nodes()) == [target] else f"writable: {w}") or False
-    with open(log, errors="replace") as f:
-        f.seek(log_start)
-        report["rewound"] = "pg_rewind" in f.read()
-    with open(target_log, errors="replace") as f:
-        f.seek(target_start)
-        report["proven"] = f"switchover from {old} proven" in f.read()
+    report["rewound"] = "pg_rewind" in log_since(old, log_start)
+    report["proven"] = f"switchover from {old} proven" in log_since(target, target_start)
+    return report
+
+
+def emptied_standby():
+    """bootstrap=true: a standby's data directory emptied while Pacemaker keeps it stopped (a ban), as on a
+    replaced disk; once the ban is cleared, start clones it from the primary. Raises unless it streams
+    again with a data directory and no clone directory left, without a failure record on its node."""
+    report = {"scenario": "standby's data directory emptied"}
+    began = time.time()
+    primary = settled_primary()
+    standby = max(n for n in lab.NODES if n != primary)
+    report["before"], report["standby"] = primary, standby
+    lab.crm("crm_resource", "--resource", "pgsql-ha", "--ban", "--node", standby)
+    try:
+        lab.wait_for(f"{standby} stopped by Pacemaker", DEADLINE,
+                     lambda: not os.path.exists(f"{lab.STATE}/{standby}/data/postmaster.pid"))
+        # The node's data directory is a bind mount: its content goes, the directory stays (as on a new disk).
+        data = f"{lab.STATE}/{standby}/data"
+        for name in os.listdir(data):
+            path = os.path.join(data, name)
+            shutil.rmtree(path) if os.path.isdir(path) and not os.path.islink(path) else os.remove(path)
+        report["t0"] = time.monotonic()
+    finally:
+        lab.crm("crm_resource", "--resource", "pgsql-ha", "--clear", "--node", standby)
+    lab.wait_for(f"{standby} cloned and streaming from {primary}", DEADLINE, lambda: standby in lab.streaming_to(primary))
+    report["streaming_s"] = elapsed(report)
+    assert os.path.exists(f"{data}/PG_VERSION")
+    assert not os.path.exists(f"{data}/.pgha-clone") and not os.path.exists(f"{data}/.pgha-clone-partial")
+    # Pacemaker's record of failed actions (<failure node=... task=...>): none on the cloned node since
+    # this scenario began (an earlier scenario's are not this one's to judge), once Pacemaker has recorded
+    # the results of the actions it ran.
+    lab.crm("crm_resource", "--wait", "--timeout=60s", check=False)
+    failures = lab.failures_since(began, node=standby)
+    assert not failures, failures
+    report["after"] = settled_primary()
     return report
 
 

@@ -56,3 +56,35 @@ def test_2_kill_primary_over_tls(cluster):
     assert report["after"] == report["new"]
     all_over_tls(report["new"])
     print(f"\n{report}")
+
+
+def test_3_link_cut_with_writer_over_tls(cluster):
+    """The primary's link cut while a writer inside its node goes on writing to it: the old primary forks
+    from the new one and comes back through pg_rewind, whose connection to the new primary is TLS with the
+    client certificate, then streams over TLS."""
+    report = faults.cut_primary_link(node_writer=True)
+    assert not report["violations"], f"two writable primaries seen: {report['violations'][:5]}"
+    assert report["after"] == report["new"]
+    assert report["node_acked_after_fault"] > 0, f"nothing written on {report['before']} after the cut: {report}"
+    assert report["rewound"], f"{report['before']} came back without pg_rewind: {report}"
+    all_over_tls(report["new"])
+    print(f"\n{report}")
+
+
+def test_4_switchover_over_tls(cluster):
+    """The switchover proof asks the old primary for its WAL end over a replication connection: TLS too."""
+    report = faults.switchover()
+    assert not report["violations"], f"two writable primaries seen: {report['violations'][:5]}"
+    assert report["after"] == report["new"]
+    assert report["proven"], f"{report['new']} promoted without logging the switchover proof"
+    assert not report["rewound"] and not report["second_move"], report
+    all_over_tls(report["new"])
+    print(f"\n{report}")
+
+
+def test_5_emptied_standby_cloned_over_tls(cluster):
+    """bootstrap=true: pg_basebackup's connection to the primary is TLS with the client certificate."""
+    report = faults.emptied_standby()
+    assert report["after"] == report["before"]
+    all_over_tls(report["after"])
+    print(f"\n{report}")
