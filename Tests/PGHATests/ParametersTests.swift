@@ -235,6 +235,17 @@ struct ParametersTests {
         }
     }
 
+    @Test("an sslpassword that cannot reach pg_rewind outside argv is refused at once",
+          arguments: ["sslpassword=' x'", "sslpassword='a\nb'", "service=s sslpassword=x"])
+    func unusableKeyPassphrase(options: String) {
+        #expect(throws: AgentError.self) {
+            try Parameters(environment: parameters(["pgdata": pgdata, "replication_options": "user=r " + options]))
+        }
+        #expect(throws: Never.self) {
+            try Parameters(environment: parameters(["pgdata": pgdata, "replication_options": "user=r sslpassword='x y'"]))
+        }
+    }
+
     @Test("replication_options keeps the admin's order and quoting")
     func optionsKept() throws {
         let p = try Parameters(environment: parameters([

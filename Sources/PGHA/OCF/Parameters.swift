@@ -102,6 +102,9 @@ public struct Parameters: Sendable, Equatable {
             throw .invalidParameter(name: "replication_options", value: Conninfo.redacted(value("replication_options")),
                                     why: "sslmode '\(mode)' is none of \(Self.sslModes.joined(separator: ", "))")
         }
+        // The secrets must be able to reach pg_rewind and pg_basebackup outside their argument vector: say
+        // so now, not at the first rewind or clone.
+        _ = try Conninfo.forChildProcess(Conninfo.build(replicationOptions))
     }
 
     static func boolean(_ text: String) -> Bool? {
