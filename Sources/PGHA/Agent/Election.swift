@@ -46,3 +46,19 @@ public func electSynchronous(local: Candidate, others: [Candidate], members: Int
     guard publishers.count >= needed else { return .noQuorum(publishers: publishers, needed: needed) }
     return elect(local: local, others: others)
 }
+
+/// Pure: the rule of synchronous mode with a recorded set (`SynchronousRecord`, k' of V). Every
+/// acknowledged commit is on k' members of V, so any |V| - k' + 1 of them include a holder, and the most
+/// advanced publisher holds every commit: this node may promote when at least that many members of V
+/// published and none is ahead of it. k' = 0 (the primary committed alone): no group suffices.
+public func electRecorded(local: Candidate, others: [Candidate], record: SynchronousRecord) -> ElectionOutcome {
+    guard local.position != nil else { return elect(local: local, others: others) }
+    guard let needed = record.publishersNeeded else {
+        return .refuse("the primary committed without a synchronous standby" + (record.aloneSince.map { " since \($0)" } ?? "")
+                       + ": no standby may hold every acknowledged commit")
+    }
+    let publishers = ([local] + others.filter { $0.node != local.node })
+        .filter { $0.position != nil && record.standbys.contains($0.node) }
+    guard publishers.count >= needed else { return .noQuorum(publishers: publishers, needed: needed) }
+    return elect(local: local, others: others)
+}
