@@ -64,12 +64,35 @@ let pghaPath: String = {
     return "/work/main/.build/debug/pgha"
 }()
 
-/// Ports handed out to test instances, so suites never share one.
+/// Ports handed out to test instances, so suites never share one. Each process starts at its own offset
+/// and skips ports something already listens on: another test run on the same machine (a developer's
+/// beside CI's) must not make a server fail with "Address already in use".
 final class PortAllocator: @unchecked Sendable {
     static let shared = PortAllocator()
     private let lock = NSLock()
     private var next = 25432 + Int(getpid() % 500) * 8
-    func take() -> Int { lock.lock(); defer { lock.unlock() }; next += 1; return next }
+
+    func take() -> Int {
+        lock.lock(); defer { lock.unlock() }
+        repeat { next = next >= 60000 ? 20000 : next + 1 } while !Self.isFree(next)
+        return next
+    }
+
+    /// True when nothing is bound to 127.0.0.1:`port` (PostgreSQL's listen address in these tests).
+    static func isFree(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return true }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+    }
 }
 
 /// Polls `condition` every 0.2 s until true or `timeout` seconds pass.
