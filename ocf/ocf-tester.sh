@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs Debian's ocf-tester against pgha on a temporary PostgreSQL 15 instance.
+# Runs Debian's ocf-tester against pgha on a temporary PostgreSQL instance (15; PGHA_OCF_TESTER_BINDIR
+# names another).
 # usage: ocf/ocf-tester.sh /path/to/pgha   (the agent must be readable by user nobody)
 set -euo pipefail
 agent=${1:?usage: ocf-tester.sh /path/to/pgha}
@@ -16,6 +17,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+echo "ocf-tester.sh: $("$bindir/postgres" --version), initdb in $work/data"
 runuser -u postgres -- "$bindir/initdb" -D "$work/data" -A peer --no-sync >/dev/null
 cat >> "$work/data/postgresql.conf" <<CONF
 port = $port

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 
-/// What the package ships beside the agent says what the agent says: the committed man page is the one
-/// `ocf/man/make-man` makes from the current `pgha meta-data`, and the configuration examples use only
-/// parameters and actions the meta-data declares. No server needed; runs in well under a second.
+/// What the package ships beside the agent says what the agent says: the committed man pages are the ones
+/// `ocf/man/make-man` makes from the current `pgha meta-data` and pgha-admin's options, and the
+/// configuration examples use only parameters and actions the meta-data declares. No server needed; runs
+/// in well under a second.
 @Suite("packaging")
 struct PackagingTests {
     /// The repository, three levels above this file (Tests/IntegrationTests/PackagingTests.swift).
@@ -26,17 +27,29 @@ struct PackagingTests {
 
     @Test("doc/ocf_heartbeat_pgha.7 is what ocf/man/make-man generates from pgha meta-data")
     func manPageMatchesMetaData() throws {
-        let generated = try run(Self.repository + "/ocf/man/make-man", [pghaPath])
+        try Self.expectCommitted("doc/ocf_heartbeat_pgha.7", generatedBy: [pghaPath], from: "`\(pghaPath) meta-data`")
+    }
+
+    @Test("doc/pgha.8 is what ocf/man/make-man --admin generates from pgha-admin's options")
+    func adminManPageMatchesOptions() throws {
+        let admin = URL(fileURLWithPath: pghaPath).deletingLastPathComponent().appendingPathComponent("pgha-admin").path
+        try Self.expectCommitted("doc/pgha.8", generatedBy: ["--admin", admin], from: "`\(admin) --experimental-dump-help`")
+    }
+
+    /// Records an issue naming the first differing line when the committed page is not what make-man
+    /// writes now with `arguments`.
+    static func expectCommitted(_ page: String, generatedBy arguments: [String], from source: String) throws {
+        let generated = try run(repository + "/ocf/man/make-man", arguments)
         try #require(generated.status == 0, "make-man failed: \(generated.stderr)")
-        let committed = try String(contentsOfFile: Self.repository + "/doc/ocf_heartbeat_pgha.7", encoding: .utf8)
+        let committed = try String(contentsOfFile: repository + "/" + page, encoding: .utf8)
         guard generated.stdout != committed else { return }
         let new = generated.stdout.components(separatedBy: "\n"), old = committed.components(separatedBy: "\n")
         let line = zip(old, new).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(old.count, new.count)
         Issue.record("""
-            doc/ocf_heartbeat_pgha.7 differs from the page generated from `\(pghaPath) meta-data` at line \(line + 1):
+            \(page) differs from the page generated from \(source) at line \(line + 1):
               committed: \(line < old.count ? old[line] : "<end of file>")
               generated: \(line < new.count ? new[line] : "<end of file>")
-            run `make man` (or ocf/man/make-man <pgha> doc/ocf_heartbeat_pgha.7) and commit the page
+            run `make man` (or ocf/man/make-man \(arguments.joined(separator: " ")) \(page)) and commit the page
             """)
     }
 

@@ -54,7 +54,13 @@ lab_hosts() { local IFS=, n a=(); for n in "${LAB_NODES[@]}"; do a+=("${LAB_ADDR
 LAB_BRIDGE_NS=pgha-lab-br
 LAB_HOST_LINK=${PGHA_LAB_HOST_LINK:-1}   # 1: a veth from the root namespace into the bridge (10.200.0.1)
 
-PGBIN=${PGHA_PGBIN:-/usr/lib/postgresql/15/bin}
+# The system the nodes run (PGHA_LAB_PLATFORM: debian12, the host's own, or debian13, a root of its own):
+# its facts (suite, PostgreSQL major and binaries, root directory) come from platform.sh, nowhere else.
+# A lab recorded before platforms existed has none: debian12.
+LAB_PLATFORM=${PGHA_LAB_PLATFORM:-$(lab_recorded PGHA_LAB_PLATFORM || true)}
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/platform.sh" "$LAB_PLATFORM"
+
+PGBIN=${PGHA_PGBIN:-$LAB_PGBIN}
 PGPORT=5432
 # One path for every node (a clone's parameters are the same on all nodes): each node's mount namespace
 # binds its own $LAB_STATE/<node>/data here.

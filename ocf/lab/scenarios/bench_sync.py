@@ -21,7 +21,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import faults  # noqa: E402
 import lab  # noqa: E402
 
-PGBIN = os.environ.get("PGHA_PGBIN", "/usr/lib/postgresql/15/bin")
 AGENT = "/usr/lib/ocf/resource.d/heartbeat/pgha"
 SCALE = os.environ.get("PGBENCH_SCALE", "10")
 CLIENTS = os.environ.get("PGBENCH_CLIENTS", "4")
@@ -29,7 +28,7 @@ JOBS = os.environ.get("PGBENCH_JOBS", "2")
 
 
 def pgbench(primary, *args, cwd=None):
-    argv = [os.path.join(PGBIN, "pgbench"), "-h", lab.ADDR[primary], "-p", "5432", "-U", "postgres", *args,
+    argv = [os.path.join(lab.PGBIN, "pgbench"), "-h", lab.ADDR[primary], "-p", "5432", "-U", "postgres", *args,
             "postgres"]
     # PGHA_LAB_TLS=1: libpq's environment carries the TLS keywords (PGSSLMODE...).
     env = {**os.environ, **{"PG" + k.upper(): v for k, v in lab.tls().items()}}

@@ -10,7 +10,6 @@ import psycopg
 
 LAB = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STATE = os.environ.get("PGHA_LAB_STATE", "/var/lib/pgha-lab")
-PGBIN = os.environ.get("PGHA_PGBIN", "/usr/lib/postgresql/15/bin")   # as in ocf/lab/lib.sh
 # The lab's shape when nothing says otherwise (as in ocf/lab/lib.sh).
 DEFAULTS = {"PGHA_LAB_NODE_COUNT": "3", "PGHA_LAB_SYNC_STANDBYS": "0", "PGHA_LAB_ONFAIL_PROMOTED": "fence",
             "PGHA_LAB_AGENT_KIND": "pgha", "PGHA_LAB_TLS": "0"}
@@ -21,6 +20,7 @@ CONNECT = dict(port=5432, user="postgres", dbname="postgres", autocommit=True)
 NODES = ()
 ADDR = {}
 CLIENT = ""
+PGBIN = ""        # the PostgreSQL binaries of the lab's platform, as ocf/lab/lib.sh sets PGBIN
 ENV = {}          # PGHA_LAB_* settings passed to the lab scripts
 
 
@@ -47,11 +47,23 @@ def tls():
                 sslkey=f"{STATE}/tls/client-root.key")
 
 
+def lib_value(name):
+    """A variable as ocf/lab/lib.sh sets it for the lab these settings describe: the platform's facts
+    (ocf/lab/platform.sh) are read there and nowhere else."""
+    out = subprocess.run(["bash", "-c", 'source "$1" >/dev/null && printf %s "${!2}"', "lib",
+                          os.path.join(LAB, "lib.sh"), name],
+                         capture_output=True, text=True, env={**os.environ, **ENV})
+    if out.returncode != 0:
+        raise RuntimeError(f"ocf/lab/lib.sh: {out.stderr.strip()}")
+    return out.stdout
+
+
 def configure(settings=None):
     """Points this module (and the lab scripts it runs) at a lab of `settings` (PGHA_LAB_* -> value)."""
-    global NODES, ADDR, CLIENT
+    global NODES, ADDR, CLIENT, PGBIN
     ENV.clear()
     ENV.update(settings or {})
+    PGBIN = lib_value("PGBIN")
     count = int(setting("PGHA_LAB_NODE_COUNT"))
     NODES = tuple(f"n{i}" for i in range(1, count + 1))
     ADDR = {n: f"10.200.0.{10 + i}" for i, n in enumerate(NODES, start=1)}

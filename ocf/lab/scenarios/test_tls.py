@@ -35,7 +35,7 @@ def test_1_bring_up_over_tls(cluster):
     primary = settled_primary()
     all_over_tls(primary)
     # Nothing reaches a server over TCP without TLS.
-    plain = lab.in_node(primary, "runuser", "-u", "postgres", "--", "/usr/lib/postgresql/15/bin/psql",
+    plain = lab.in_node(primary, "runuser", "-u", "postgres", "--", os.path.join(lab.PGBIN, "psql"),
                         f"host={lab.ADDR[primary]} user=postgres dbname=postgres sslmode=disable", "-Atc", "SELECT 1",
                         check=False)
     assert plain.returncode != 0 and "no encryption" in plain.stderr, plain.stderr
