@@ -12,11 +12,11 @@ LAB_STATE=${PGHA_LAB_STATE:-/var/lib/pgha-lab}
 LAB_ENV_FILE=$LAB_STATE/lab.env
 lab_recorded() { sed -n "s/^$1=//p" "$LAB_ENV_FILE" 2>/dev/null | tail -n 1; }
 
-# The nodes: n1..nN at 10.200.0.11.., N from PGHA_LAB_NODE_COUNT (3 to 9), else the running lab's, else 3.
+# The nodes: n1..nN at 10.200.0.11.., N from PGHA_LAB_NODE_COUNT (2 to 9), else the running lab's, else 3.
 LAB_MAX_NODES=9
 LAB_NODE_COUNT=${PGHA_LAB_NODE_COUNT:-$(lab_recorded PGHA_LAB_NODE_COUNT)}
 LAB_NODE_COUNT=${LAB_NODE_COUNT:-3}
-[[ $LAB_NODE_COUNT =~ ^[3-9]$ ]] || { echo "PGHA_LAB_NODE_COUNT=$LAB_NODE_COUNT: 3 to $LAB_MAX_NODES nodes" >&2; exit 2; }
+[[ $LAB_NODE_COUNT =~ ^[2-9]$ ]] || { echo "PGHA_LAB_NODE_COUNT=$LAB_NODE_COUNT: 2 to $LAB_MAX_NODES nodes" >&2; exit 2; }
 LAB_NET=10.200.0                      # /24; the bridge namespace has no address, the host leg is .1
 LAB_HOST_ADDR=$LAB_NET.1
 LAB_NODES=()
@@ -78,6 +78,12 @@ LAB_ONFAIL_PROMOTED=${PGHA_LAB_ONFAIL_PROMOTED:-fence}
 LAB_MONITOR_UNPROMOTED=${PGHA_LAB_MONITOR_UNPROMOTED:-16s}
 LAB_MONITOR_TIMEOUT=${PGHA_LAB_MONITOR_TIMEOUT:-16s}   # the agent's meta-data advises 15s/16s
 LAB_STONITH_TIMEOUT=${PGHA_LAB_STONITH_TIMEOUT:-60s}
+# Two nodes (corosync two_node): after a split each side has quorum and fences the other. Fencing of the
+# node that runs the promoted instance waits this long (Pacemaker's priority-fencing-delay, with priority=1
+# on the primitive: the promoted instance counts 2), so the primary's side fences first and the primary is
+# never demoted for a lost standby. Longer than the lab fence agent takes to kill a node; it delays only
+# fencing for a lost node, not the recovery of a failed resource (on-fail=fence after a kill -9).
+LAB_PRIORITY_FENCING_DELAY=${PGHA_LAB_PRIORITY_FENCING_DELAY:-10s}
 LAB_UP_DEADLINE=${PGHA_LAB_UP_DEADLINE:-180}   # seconds `up` waits for one primary + N-1 streaming standbys
 
 # A former primary that diverged (a crash with asynchronous replication) is rewound, not refused.

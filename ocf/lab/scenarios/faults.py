@@ -361,3 +361,45 @@ def fence_requests():
             return [line.strip() for line in f if ": requested" in line]
     except OSError:
         return []
+
+
+def hold_primary(primary, pid, until):
+    """Polls until `until()` is true (or DEADLINE * 2 passes): the first moment `primary` was not the one
+    writable node, or ran another postmaster than `pid` (demoted or restarted), as a string; None when it
+    held all along."""
+    end = time.monotonic() + DEADLINE * 2
+    while time.monotonic() < end:
+        writable = lab.writable_nodes()
+        if writable != [primary]:
+            return f"writable: {writable}"
+        if lab.running_postmaster(primary) != pid:
+            return f"{primary}'s postmaster is no longer {pid}"
+        if until():
+            return None
+        time.sleep(0.5)
+    raise AssertionError(f"not settled within {DEADLINE * 2} s")
+
+
+def lose_standby(how):
+    """Two nodes: the standby lost while the primary goes on: `how` is "link cut" (its only link down:
+    both sides keep quorum with two_node and ask to fence each other; priority-fencing-delay holds back the
+    fencing of the primary's node, so the standby is fenced and rebooted with its link) or "power" (every
+    process of the node killed at once, as a power cut: fenced, rebooted). The primary must stay the same
+    instance, writable and acknowledging writes until the standby streams from it again."""
+    report = {"scenario": f"standby lost ({how})"}
+    with traffic(report) as primary:
+        standby = next(n for n in lab.NODES if n != primary)
+        report["standby"] = standby
+        pid = lab.postmaster_pid(primary)
+        fences = fence_requests()
+        report["fault_at"] = time.time()
+        start = time.monotonic()
+        if how == "link cut":
+            subprocess.run(["ip", "-n", f"pgha-lab-{standby}", "link", "set", "eth0", "down"], check=True)
+        else:
+            lab.script("node", "kill", standby)
+        report["primary_problem"] = hold_primary(primary, pid, lambda: standby in lab.streaming_to(primary))
+        report["old_back_s"] = elapsed(report)
+        report["window"] = (start, time.monotonic())
+        report["fenced"] = [line.split(": ")[-2].split()[-1] for line in fence_requests()[len(fences):]]
+    return report
