@@ -9,7 +9,7 @@ import Glibc
 /// swift-argument-parser, which links Foundation, and a binary that carries it costs about 0.3 ms more CPU
 /// at every start, monitor included.
 public enum AdminCommandLine {
-    public static let words: Set<String> = ["status", "--help", "-h", "--version", "help"]
+    public static let words: Set<String> = ["status", "switchover", "--help", "-h", "--version", "help"]
 
     public static func handles(_ arguments: [String]) -> Bool {
         guard let first = arguments.first else { return false }

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Pacemaker's command-line tools, for the few things the agent asks of the cluster. None of them runs
 /// in monitor's steady state.
 public struct Cluster: Sendable {
@@ -219,5 +223,29 @@ public struct Cluster: Sendable {
         try ChildProcess.check(sbindir + "/crm_resource", ["--cleanup", "--resource", resource, "--node", node,
                                                            "--operation", operation, "--interval", "0"],
                                timeoutSeconds: deadline.seconds(atMost: 20))
+    }
+
+    /// Moves `clone`'s promoted role to `node` (`crm_resource --move --promoted`): a location constraint
+    /// (`cli-prefer-<clone>`) that stays until `clearMove`.
+    public func movePromoted(clone: String, to node: String) throws(AgentError) {
+        try ChildProcess.check(sbindir + "/crm_resource", ["--move", "--promoted", "--resource", clone, "--node", node],
+                               timeoutSeconds: deadline.seconds(atMost: 30))
+    }
+
+    /// Removes what `movePromoted` left for `node`; nil when done, else why not (tried three times: the
+    /// constraint must not stay behind for a passing CIB error).
+    public func clearMove(clone: String, node: String) -> String? {
+        var why = ""
+        for attempt in 0..<3 {
+            if attempt > 0 { usleep(500_000) }
+            do {
+                try ChildProcess.check(sbindir + "/crm_resource", ["--clear", "--resource", clone, "--node", node],
+                                       timeoutSeconds: 30)
+                return nil
+            } catch {
+                why = error.reason
+            }
+        }
+        return why
     }
 }

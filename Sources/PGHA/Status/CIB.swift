@@ -15,6 +15,10 @@ public struct CIB: Equatable, Sendable {
     public var nodes: [String]
     /// Per node, the transient attributes of the status section (`master-<resource>` among them).
     public var transientAttributes: [String: [String: String]]
+    /// The cluster option `maintenance-mode` (nothing is started, stopped or promoted while it is true).
+    public var maintenanceMode: Bool
+    /// The ids of the location constraints (`cli-prefer-<clone>` is what `crm_resource --move` leaves).
+    public var locationConstraints: [String]
 
     public init(xml: String) throws(PacemakerXML.SyntaxError) {
         let root = try PacemakerXML(parsing: xml).root
@@ -24,6 +28,10 @@ public struct CIB: Equatable, Sendable {
             CIB.collect(section, clone: nil, into: &resources)
         }
         nodes = configuration?.child("nodes")?.children(named: "node").compactMap { $0["uname"] } ?? []
+        maintenanceMode = (configuration?.child("crm_config")?.children(named: "cluster_property_set") ?? [])
+            .flatMap { $0.children(named: "nvpair") }
+            .contains { $0["name"] == "maintenance-mode" && ["true", "yes", "on", "1"].contains(($0["value"] ?? "").lowercased()) }
+        locationConstraints = configuration?.child("constraints")?.children(named: "rsc_location").compactMap { $0["id"] } ?? []
         transientAttributes = [:]
         for state in root.child("status")?.children(named: "node_state") ?? [] {
             guard let node = state["uname"] else { continue }
