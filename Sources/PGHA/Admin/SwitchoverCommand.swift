@@ -72,8 +72,9 @@ public func runSwitchover(_ request: SwitchoverRequest, cluster: Cluster = Clust
     let started = Clock.now
     say("\(from) → \(to): moving the promoted role of \(clone) (crm_resource --move --promoted)")
     var outcome: SwitchoverProgress.Outcome = .timedOut
-    var progress = SwitchoverProgress(old: from, new: to,
-                                      others: snapshot.status.nodes.map(\.node).filter { $0 != from && $0 != to })
+    // The standbys streaming now are waited for; one that is not (stopped, banned) is not coming.
+    let streaming = snapshot.status.nodes.filter { $0.replicationState == "streaming" }.map(\.node)
+    var progress = SwitchoverProgress(old: from, new: to, others: streaming.filter { $0 != from && $0 != to })
     do {
         try cluster.movePromoted(clone: clone, to: to)
         outcome = progress.wait(until: started + request.timeoutSeconds, signals: signals) { () -> ServerAnswer? in
