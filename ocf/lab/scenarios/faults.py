@@ -391,15 +391,25 @@ def lose_standby(how):
         standby = next(n for n in lab.NODES if n != primary)
         report["standby"] = standby
         pid = lab.postmaster_pid(primary)
+        sender = lab.wal_sender_pid(primary, standby)
         fences = fence_requests()
+
+        def fenced():
+            return [line.split(": ")[-2].split()[-1] for line in fence_requests()[len(fences):]]
+
+        def back():
+            # The old WAL sender may go on showing "streaming" for a while after the standby is gone (until
+            # wal_sender_timeout or TCP gives up): back means fenced, then streaming through a new one.
+            return standby in fenced() and lab.wal_sender_pid(primary, standby) not in (None, sender)
+
         report["fault_at"] = time.time()
         start = time.monotonic()
         if how == "link cut":
             subprocess.run(["ip", "-n", f"pgha-lab-{standby}", "link", "set", "eth0", "down"], check=True)
         else:
             lab.script("node", "kill", standby)
-        report["primary_problem"] = hold_primary(primary, pid, lambda: standby in lab.streaming_to(primary))
+        report["primary_problem"] = hold_primary(primary, pid, back)
         report["old_back_s"] = elapsed(report)
         report["window"] = (start, time.monotonic())
-        report["fenced"] = [line.split(": ")[-2].split()[-1] for line in fence_requests()[len(fences):]]
+        report["fenced"] = fenced()
     return report

@@ -231,6 +231,17 @@ def writable_nodes():
     return [n for n in NODES if query(n, "SELECT NOT pg_is_in_recovery()") is True]
 
 
+def wal_sender_pid(primary, node):
+    """The pid of `primary`'s WAL sender streaming to `node`, or None."""
+    try:
+        with connect(primary) as conn:
+            row = conn.execute("SELECT pid FROM pg_stat_replication WHERE application_name = %s AND state = 'streaming'",
+                               (node,)).fetchone()
+            return row[0] if row else None
+    except psycopg.Error:
+        return None
+
+
 def streaming_to(primary):
     """Standbys streaming from `primary`, by application_name (the agent sets it to the node name)."""
     try:
