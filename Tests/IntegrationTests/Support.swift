@@ -64,12 +64,58 @@ let pghaPath: String = {
     return "/work/main/.build/debug/pgha"
 }()
 
-/// Ports handed out to test instances, so suites never share one.
+/// Ports handed out to test instances, so no two instances share one: not the suites of this run, nor those
+/// of another test run on the same machine (another worktree's, started a moment later, hands out ports
+/// from a range near this one's). A port is taken only when nothing listens on 127.0.0.1 there and this
+/// run holds its lock file (`flock`, held until the process exits, so a killed run leaves no stale claim).
 final class PortAllocator: @unchecked Sendable {
     static let shared = PortAllocator()
     private let lock = NSLock()
-    private var next = 25432 + Int(getpid() % 500) * 8
-    func take() -> Int { lock.lock(); defer { lock.unlock() }; next += 1; return next }
+    private static let first = 25433, last = 32767
+    private static let lockDirectory = "/tmp/pgha-test-ports"
+    private var next = first + Int(getpid() % 500) * 8
+    /// The lock files' descriptors, kept open for the life of the process.
+    private var held: [Int32] = []
+
+    func take() -> Int {
+        lock.lock(); defer { lock.unlock() }
+        mkdir(Self.lockDirectory, 0o755)
+        for _ in Self.first...Self.last {
+            let port = next
+            next = next >= Self.last ? Self.first : next + 1
+            if Self.nothingListens(on: port), let descriptor = Self.claim(port) {
+                held.append(descriptor)
+                return port
+            }
+        }
+        fatalError("no free port between \(Self.first) and \(Self.last)")
+    }
+
+    /// This run's lock on `port`, nil when another run holds it.
+    private static func claim(_ port: Int) -> Int32? {
+        let descriptor = open("\(lockDirectory)/\(port)", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return nil }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { close(descriptor); return nil }
+        return descriptor
+    }
+
+    /// Whether 127.0.0.1:`port` can be bound as PostgreSQL binds it (SO_REUSEADDR: a port in TIME_WAIT is free).
+    private static func nothingListens(on port: Int) -> Bool {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { return false }
+        defer { close(socket) }
+        var one: Int32 = 1
+        setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+    }
 }
 
 /// Polls `condition` every 0.2 s until true or `timeout` seconds pass.
