@@ -173,13 +173,18 @@ import Testing
         #expect(lint.status == 0, "xmllint: \(lint.stderr)")
     }
 
-    @Test("every available build is tested: PGHA_REQUIRE_VERSIONS are all found")
-    func requiredVersions() {
+    @Test("every available build is tested: PGHA_REQUIRE_VERSIONS are all found, each the major version it is named for")
+    func requiredVersions() throws {
         let required = (ProcessInfo.processInfo.environment["PGHA_REQUIRE_VERSIONS"] ?? "15")
             .split(separator: ",").compactMap { Int($0) }
         let found = PostgresBuild.available.map(\.major)
         for major in required {
             #expect(found.contains(major), "PostgreSQL \(major) is installed for the tests (found \(found))")
+        }
+        // A build is what its directory claims: the tests named after 14 run a 14 server.
+        for build in PostgresBuild.available {
+            let version = try run(build.bindir + "/postgres", ["--version"], user: "postgres")
+            #expect(version.stdout.hasPrefix("postgres (PostgreSQL) \(build.major)."), "\(build.bindir): \(version.stdout)\(version.stderr)")
         }
     }
 }
