@@ -87,11 +87,12 @@ func keepSynchronousSet(_ resource: Resource, replication: [StandbyReplication],
         record = SynchronousSet(known)
     } else {
         do {
+            let stored: SynchronousRecord?
             switch try readSynchronousRecord(context: context) {
             case nil:
-                record = nil
+                stored = nil
             case .record(let known)?:
-                record = SynchronousSet(known)
+                stored = known
             case .newerFormat(let version)?:
                 // A newer pgha wrote it (a rolling upgrade): its rule may differ, and this one must not
                 // overwrite what it does not understand. Promote refuses with the same reason.
@@ -101,11 +102,12 @@ func keepSynchronousSet(_ resource: Resource, replication: [StandbyReplication],
                 context.log.error("synchronous set record \(synchronousRecordName(resource: context.environment.resourceName)) is unreadable ('\(text)'): left as it is, the set is not changed")
                 return
             }
+            rememberSynchronousRecord(stored, context: context)
+            record = stored.map(SynchronousSet.init)
         } catch {
             context.log.warning("synchronous set record not read: \(error.reason): the set is not changed")
             return
         }
-        rememberSynchronousRecord(record.map { SynchronousRecord(count: $0.count, standbys: $0.standbys) }, context: context)
     }
 
     let plan = planSynchronousChange(setting: current, record: record, to: choice.wanted)
