@@ -90,7 +90,7 @@ public func runSwitchover(_ request: SwitchoverRequest, cluster: Cluster = Clust
        cib.locationConstraints.contains(moveConstraintID(clone: clone)) {
         removed = "\(moveConstraintID(clone: clone)) is still in the CIB (crm_resource --clear --resource \(clone))"
     }
-    let summary = progress.summary(started: started) + "; " + (removed == nil ? "constraint removed" : "constraint NOT removed: \(removed!)")
+    let summary = progress.summary() + "; " + (removed == nil ? "constraint removed" : "constraint NOT removed: \(removed!)")
     switch outcome {
     case .done:
         say(summary)
@@ -134,7 +134,7 @@ struct SwitchoverProgress {
     }
 
     /// `n1 → n2: writable after 1.1 s, n3 streaming after 1.4 s, n1 streaming after 1.6 s`
-    func summary(started: Double) -> String {
+    func summary() -> String {
         func seconds(_ value: Double) -> String {
             let tenths = Int((value * 10).rounded())
             return "\(tenths / 10).\(tenths % 10) s"

@@ -103,7 +103,7 @@ func cloneDataDirectory(_ parameters: Parameters, user: SystemUser, source: Clon
         case .symbolicLink, .other: throw .untrustedPath(path: partial, why: "is not a directory of a clone")
         }
         try files.makeDirectory(partial)
-        // The password, if replication_options has one, reaches pg_basebackup through its environment.
+        // Passwords in replication_options reach pg_basebackup outside its world-readable argument vector.
         let secrets = try ChildSecrets(conninfo: primarySourceConninfo(parameters, primary: source.primary,
                                                                        deadline: context.deadline), user: user)
         defer { secrets.remove() }

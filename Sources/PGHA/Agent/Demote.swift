@@ -8,7 +8,7 @@
 /// demote fails so that Pacemaker stops or fences the node, never believing it demoted while clients
 /// still write to it.
 func demote(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
-    let resource = try Resource.resolve(environment: context.environment, checks: .binaries, deadline: context.deadline)
+    let resource = try Resource.resolve(context, checks: .binaries)
     let state = try instanceState(resource, context: context)
     switch state {
     case .standby:

@@ -6,7 +6,7 @@
 func monitor(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
     let resource: Resource
     do {
-        resource = try Resource.resolve(environment: context.environment, checks: .dataDirectory, deadline: context.deadline)
+        resource = try Resource.resolve(context, checks: .dataDirectory)
     } catch .noData(let path, let empty) where (try? Parameters(environment: context.environment))?.bootstrap == true {
         // Start clones it: "not running" lets Pacemaker recover the node through start, where "not
         // installed" would ban it from the node for good.

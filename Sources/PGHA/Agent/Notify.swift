@@ -9,7 +9,7 @@ func notify(_ context: ActionContext) -> OCFReturnCode {
         return .success
     }
     do {
-        let resource = try Resource.resolve(environment: context.environment, checks: .binaries, deadline: context.deadline)
+        let resource = try Resource.resolve(context, checks: .binaries)
         let members = event.knownNodes
         if !members.isEmpty { saveMembers(members, context: context) }
         if event.timing == .post, let promoted = event.promotedAfter { context.writeState("promoted", promoted) }

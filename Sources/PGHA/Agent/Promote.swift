@@ -2,7 +2,7 @@
 /// instance accepts writes, then one replication slot per other member. 0 promoted (or already primary);
 /// 1 when this node must not or could not be promoted.
 func promote(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
-    let resource = try Resource.resolve(environment: context.environment, checks: .binaries, deadline: context.deadline)
+    let resource = try Resource.resolve(context, checks: .binaries)
     switch try instanceState(resource, context: context) {
     case .primary:
         context.log.info("instance already runs as the primary")

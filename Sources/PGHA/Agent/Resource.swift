@@ -91,6 +91,11 @@ public struct Resource: Sendable {
         return resource
     }
 
+    /// The resource of an action: its environment, bounded by its deadline.
+    static func resolve(_ context: ActionContext, checks: Checks) throws(AgentError) -> Resource {
+        try resolve(environment: context.environment, checks: checks, deadline: context.deadline)
+    }
+
     public func checkBinaries() throws(AgentError) {
         for binary in Self.requiredBinaries where !ChildProcess.isExecutable(bindir + "/" + binary) {
             throw .binaryMissing(bindir + "/" + binary)

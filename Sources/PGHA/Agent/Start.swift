@@ -4,12 +4,12 @@
 func start(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
     let resource: Resource
     do {
-        resource = try Resource.resolve(environment: context.environment, checks: .binariesVersion, deadline: context.deadline)
+        resource = try Resource.resolve(context, checks: .binariesVersion)
     } catch .noData(let path, let empty) {
         let parameters = try parametersForBootstrap(context.environment, path: path, empty: empty)
         let primary = try bootstrapDataDirectory(parameters, context: context)
         // A clone just taken from the primary has nothing to compare with it: it starts as its standby.
-        let cloned = try Resource.resolve(environment: context.environment, checks: .binariesVersion, deadline: context.deadline)
+        let cloned = try Resource.resolve(context, checks: .binariesVersion)
         try startAsStandby(cloned, context: context, promoted: primary)
         setInitialPromotionScore(cloned, context: context)
         return .success

@@ -3,7 +3,7 @@
 func stop(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
     let resource: Resource
     do {
-        resource = try Resource.resolve(environment: context.environment, checks: .binaries, deadline: context.deadline)
+        resource = try Resource.resolve(context, checks: .binaries)
     } catch {
         // Without binaries or data nothing of ours can be running; the configuration error is for
         // validate and start to report.

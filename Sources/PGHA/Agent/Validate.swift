@@ -8,7 +8,7 @@ import Glibc
 func validateAll(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
     let resource: Resource
     do {
-        resource = try Resource.resolve(environment: context.environment, checks: .binariesVersion, deadline: context.deadline)
+        resource = try Resource.resolve(context, checks: .binariesVersion)
     } catch .noData(let path, let empty) {
         let parameters = try parametersForBootstrap(context.environment, path: path, empty: empty)
         _ = try SystemUser(name: parameters.systemUser)
