@@ -161,6 +161,9 @@ final class Workspace: @unchecked Sendable {
     /// A directory standing in for Pacemaker's sbin: a crm_attribute that keeps permanent node attributes
     /// as files, `attributes/<node>/<name>` in the workspace (no other tool: the rest answers as with no
     /// cluster). While `attributes.fail` exists it fails as crm_attribute does without a cluster.
+    /// `--type crm_config` values (no node) are kept in `attributes/crm_config/<name>`; each update is also
+    /// appended to `attributes/crm_config.log` as `<name>=<value>`, followed by ` watched=<answer>` when
+    /// `attributes/watch` holds a psql command line whose answer should be logged at that instant.
     func clusterTools() throws -> String {
         let directory = path + "/sbin"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -171,19 +174,35 @@ final class Workspace: @unchecked Sendable {
                 echo 'crm_attribute: Could not connect to the CIB: Transport endpoint is not connected' >&2
                 exit 102
             fi
-            node= name= value= command=
+            node= name= value= command= type= lifetime= promotion=
             while [ $# -gt 0 ]; do
                 case $1 in
                 --node) node=$2; shift 2 ;;
                 --name) name=$2; shift 2 ;;
-                --lifetime) [ "$2" = forever ] || { echo "stand-in: only --lifetime forever" >&2; exit 64; }; shift 2 ;;
+                --lifetime) lifetime=$2; shift 2 ;;
+                --promotion=*) name="promotion-${1#--promotion=}"; promotion=1; shift ;;
                 --update) command=update; value=$2; shift 2 ;;
                 --query) command=query; shift ;;
                 --delete) command=delete; shift ;;
                 --quiet) shift ;;
+                --type) [ "$2" = crm_config ] || { echo "stand-in: only --type crm_config" >&2; exit 64; }; type=$2; shift 2 ;;
                 *) echo "stand-in: unexpected argument $1" >&2; exit 64 ;;
                 esac
             done
+            # Node attributes are permanent (forever); only promotion scores live for a boot.
+            case $promotion/$lifetime in
+            /|/forever|1/reboot) ;;
+            *) echo "stand-in: only --lifetime forever (reboot for --promotion)" >&2; exit 64 ;;
+            esac
+            if [ -n "$type" ]; then
+                [ -z "$node" ] && [ -n "$name" ] || { echo "stand-in: crm_config takes --name, no --node" >&2; exit 64; }
+                node=crm_config
+                if [ "$command" = update ]; then
+                    line="$name=$value"
+                    [ -f "$store/watch" ] && line="$line watched=$(sh "$store/watch" 2>&1 | tr '\n' ' ')"
+                    mkdir -p "$store" && printf '%s\n' "$line" >> "$store/crm_config.log"
+                fi
+            fi
             [ -n "$node" ] && [ -n "$name" ] || { echo "stand-in: --node and --name needed" >&2; exit 64; }
             file=$store/$node/$name
             case $command in

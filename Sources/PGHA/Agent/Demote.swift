@@ -9,6 +9,8 @@
 /// still write to it.
 func demote(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
     let resource = try Resource.resolve(context, checks: .binaries)
+    // Its term as the primary ends: what it remembered of the recorded synchronous set goes with it.
+    forgetSynchronousSet(context: context)
     let state = try instanceState(resource, context: context)
     switch state {
     case .standby:

@@ -44,6 +44,10 @@ func monitor(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
     case .primary:
         updatePromotionScores(resource, replication: status.replication, context: context)
         reportSynchronousStandbys(resource, replication: status.replication, context: context)
+        // Synchronous mode in a cluster: the set and its record follow the standbys that stream. Only when
+        // the wanted set differs from the one in force and recorded does this run a query or a tool.
+        keepSynchronousSet(resource, replication: status.replication, setting: status.synchronousSetting,
+                           context: context)
         if !status.lostSlots.isEmpty {
             // Rare (a member away past max_slot_wal_keep_size): only then does the monitor ask the cluster
             // for its members, record the loss on the member and replace the slot.
@@ -65,11 +69,13 @@ struct ServerStatus {
     var replication: [StandbyReplication] = []
     /// On a primary, the agent's slots that max_slot_wal_keep_size invalidated (13+).
     var lostSlots: [String] = []
+    /// On a primary, the synchronous_standby_names in force.
+    var synchronousSetting = ""
 }
 
 /// One round trip: recovery state and, on a primary, each standby's state, flush lag in bytes, sync state and
 /// the slot its WAL sender holds, and the agent's invalidated slots (wal_status read through jsonb: the
-/// column exists from 13 on).
+/// column exists from 13 on), and the synchronous_standby_names in force.
 /// pg_current_wal_lsn() fails during recovery: the CASE keeps it off standbys.
 let statusQuery = """
     SELECT pg_is_in_recovery(),
@@ -83,7 +89,8 @@ let statusQuery = """
            CASE WHEN pg_is_in_recovery() THEN '' ELSE
              (SELECT coalesce(string_agg(slot_name, ' '), '') FROM pg_replication_slots s
                WHERE slot_name LIKE 'pgha\\_%' AND to_jsonb(s) ->> 'wal_status' = 'lost')
-           END
+           END,
+           current_setting('synchronous_standby_names')
     """
 
 /// What the local instance is now: a query when it answers, its postmaster and control file when not.
@@ -92,10 +99,11 @@ func serverStatus(_ resource: Resource, context: ActionContext) throws(AgentErro
     do throws(AgentError) {
         let session = try resource.connect(timeoutSeconds: 5)
         let row = try session.query(statusQuery).first ?? []
-        guard row.count == 3, let inRecovery = row[0] else { throw .query("unexpected status row") }
+        guard row.count == 4, let inRecovery = row[0] else { throw .query("unexpected status row") }
         if inRecovery == "t" { return ServerStatus(state: .standby) }
         return ServerStatus(state: .primary, replication: StandbyReplication.parseList(row[1] ?? ""),
-                            lostSlots: (row[2] ?? "").split(separator: " ").map(String.init))
+                            lostSlots: (row[2] ?? "").split(separator: " ").map(String.init),
+                            synchronousSetting: row[3] ?? "")
     } catch {
         why = error.reason
     }

@@ -44,8 +44,10 @@ func followPromoted(_ event: NotifyEvent, resource: Resource, context: ActionCon
         return
     }
     let state = try instanceState(resource, context: context)
-    if state == .primary || state == .standby {
-        // Membership may have changed: every running node keeps the setting it needs as a primary.
+    if state == .standby || (state == .primary && !usesSynchronousRecord(resource, context: context)) {
+        // Membership may have changed: every running node keeps the setting it needs as a primary. Not a
+        // primary that keeps a recorded set: its setting must never name a standby the record does not
+        // (widen the record first), and its monitor adds a newcomer once it streams (`keepSynchronousSet`).
         do {
             try keepSynchronousStandbys(resource, members: memberNodes(context: context, adding: event.knownNodes),
                                         session: try resource.connect(), context: context)

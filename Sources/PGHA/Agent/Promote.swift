@@ -16,8 +16,9 @@ func promote(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
     try checkSwitchover(resource, context: context)
     // The promotion score is only a hint, set by a monitor that may be old: the published positions of
     // this transition decide.
+    var record: SynchronousRecord?
     if context.environment.hasCloneMeta, context.cluster.isInstalled {
-        try checkElection(resource, context: context)
+        record = try checkElection(resource, context: context)
     }
 
     // Synchronous mode: the setting is in force before the first write is possible, so that no commit is
@@ -32,6 +33,10 @@ func promote(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
         }
         guard waitForSynchronousSetting(wanted, resource: resource) else {
             throw .unexpectedState("synchronous_standby_names = '\(wanted)' is not in force after a reload: not promoting")
+        }
+        if usesSynchronousRecord(resource, context: context) {
+            try widenSynchronousRecord(for: SynchronousSet(count: wanted.count, standbys: wanted.standbys),
+                                       record: record, context: context)
         }
     } else {
         try keepSynchronousStandbys(resource, members: memberNodes(context: context, adding: [resource.node]),
@@ -68,9 +73,40 @@ func promote(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
     return .success
 }
 
+/// Before the first commit this node acknowledges as the primary, the record covers its setting (widen
+/// first, DESIGN.md §3): the old primary's record names the standbys that hold its commits, this node's
+/// setting those that will hold its own. A record that cannot be widened refuses the promotion: a commit
+/// acknowledged by standbys the record does not name could be lost by the next failover. With no record
+/// (a cluster from before it), the rule from the member count holds for this setting too: writing one is
+/// then best effort, and the monitor writes it otherwise.
+func widenSynchronousRecord(for setting: SynchronousSet, record: SynchronousRecord?,
+                            context: ActionContext) throws(AgentError) {
+    forgetSynchronousSet(context: context)
+    let known = record.map(SynchronousSet.init)
+    guard case .record(let widened)? = planSynchronousChange(setting: setting, record: known, to: setting).first else {
+        rememberSynchronousRecord(record, context: context)
+        return
+    }
+    do {
+        try writeSynchronousRecord(widened, previous: known, context: context)
+    } catch {
+        guard let known else {
+            context.log.warning("synchronous set not recorded (\(error.reason)): the monitor records it")
+            return
+        }
+        let why = "the recorded synchronous set (\(known)) could not be widened to \(widened) before the first commit: \(error.reason)"
+        context.log.error("must not promote: \(why)")
+        recordDecision("must not promote: \(why)", context: context)
+        throw .refused(why)
+    }
+}
+
 /// Compares this node's WAL position with what the other nodes published in pre-promote notify, and fails
-/// the promotion in favour of a better node.
-func checkElection(_ resource: Resource, context: ActionContext) throws(AgentError) {
+/// the promotion in favour of a better node. In synchronous mode the rule comes from the recorded set when
+/// there is one (`electRecorded`), from the member count otherwise (`electSynchronous`); the record read
+/// is returned for the promotion to widen.
+@discardableResult
+func checkElection(_ resource: Resource, context: ActionContext) throws(AgentError) -> SynchronousRecord? {
     let cluster = context.cluster
     let session = try resource.connect()
     let local = Candidate(node: resource.node, position: try localWALPosition(session))
@@ -91,8 +127,14 @@ func checkElection(_ resource: Resource, context: ActionContext) throws(AgentErr
         .joined(separator: ", ")
     let sync = resource.parameters.syncStandbys
     let members = memberNodes(context: context, adding: [resource.node])
-    let outcome = sync > 0 ? electSynchronous(local: local, others: candidates, members: members.count, syncStandbys: sync)
+    let record = sync > 0 ? try recordForElection(context: context) : nil
+    let outcome: ElectionOutcome
+    if let record {
+        outcome = electRecorded(local: local, others: candidates, record: record)
+    } else {
+        outcome = sync > 0 ? electSynchronous(local: local, others: candidates, members: members.count, syncStandbys: sync)
                            : elect(local: local, others: candidates)
+    }
     switch outcome {
     case .promote:
         context.log.info("\(local.node) may promote: \(local.position!) >= \(summary.isEmpty ? "no other candidate" : summary)")
@@ -107,14 +149,42 @@ func checkElection(_ resource: Resource, context: ActionContext) throws(AgentErr
         try? cluster.setPrivateAttribute(deferredPromotionAttribute, value: better.node, node: local.node)
         throw .refused("\(better.node) has more WAL (\(better.position!)) than \(local.node) (\(local.position!))")
     case .refuse(let why):
+        context.log.warning("\(local.node) must not promote: \(why)")
         recordDecision("must not promote: \(why)", context: context)
         throw .refused(why)
     case .noQuorum(let publishers, let needed):
         let published = publishers.map { "\($0.node) \($0.position!)" }.joined(separator: ", ")
-        let silent = members.filter { node in !publishers.contains { $0.node == node } }
-        let why = "synchronous mode (sync_standbys=\(sync), \(members.count) members) needs positions from \(needed) nodes to prove no acknowledged commit is lost; published: \(published)" + (silent.isEmpty ? "" : "; nothing from \(silent.joined(separator: " "))") + ": waiting for the old primary or another standby"
+        let silent = (record?.standbys ?? members).filter { node in !publishers.contains { $0.node == node } }
+        let rule = record.map { "the recorded synchronous set (\($0.text)) needs positions from \(needed) of [\($0.standbys.joined(separator: " "))]" }
+            ?? "synchronous mode (sync_standbys=\(sync), \(members.count) members) needs positions from \(needed) nodes"
+        let why = "\(rule) to prove no acknowledged commit is lost; published: \(published.isEmpty ? "none" : published)" + (silent.isEmpty ? "" : "; nothing from \(silent.joined(separator: " "))") + ": waiting for the old primary or another standby"
         context.log.warning("\(local.node) must not promote: \(why)")
         recordDecision("must not promote: \(why)", context: context)
         throw .refused(why)
     }
+    return record
 }
+
+/// The recorded synchronous set the election follows: nil when the CIB has none (a cluster from before it:
+/// the rule from the member count applies). A record this pgha cannot read, or one a newer pgha wrote,
+/// refuses the promotion with the reason rather than guess at its rule; so does a CIB that does not answer.
+func recordForElection(context: ActionContext) throws(AgentError) -> SynchronousRecord? {
+    let name = synchronousRecordName(resource: context.environment.resourceName)
+    let why: String
+    do {
+        switch try readSynchronousRecord(context: context) {
+        case nil: return nil
+        case .record(let record)?: return record
+        case .newerFormat(let version)?:
+            why = "the synchronous set record \(name) was written by a newer pgha (format v\(version), this one reads v\(SynchronousRecord.formatVersion)): its rule is not guessed at; upgrade this node's pgha"
+        case .unreadable(let text)?:
+            why = "the synchronous set record \(name) is unreadable ('\(text)'): which standbys hold the acknowledged commits is unknown"
+        }
+    } catch {
+        why = "the synchronous set record \(name) could not be read (\(error.reason)): which standbys hold the acknowledged commits is unknown"
+    }
+    context.log.error("must not promote: \(why)")
+    recordDecision("must not promote: \(why)", context: context)
+    throw .refused(why)
+}
+

@@ -75,6 +75,7 @@ func checkAndStartAsStandby(_ resource: Resource, context: ActionContext) throws
 
 /// Writes the standby configuration and starts the server, then checks it runs in recovery.
 func startAsStandby(_ resource: Resource, context: ActionContext, promoted: String?) throws(AgentError) {
+    forgetSynchronousSet(context: context)
     let files = RecoveryFiles(dataDirectory: resource.dataDirectory, version: resource.version)
     let configuration = standbyConfiguration(current: try files.current(), node: resource.node, promoted: promoted,
                                              parameters: resource.parameters)

@@ -16,6 +16,7 @@ func stop(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
         }
         throw error
     }
+    forgetSynchronousSet(context: context)
     guard resource.dataDirectory.runningPostmasterPID != nil else {
         context.log.info("instance is not running")
         return .success

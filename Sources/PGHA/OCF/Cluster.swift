@@ -217,6 +217,55 @@ public struct Cluster: Sendable {
     /// Pacemaker 2.1 on, 6 (ENXIO) before.
     static func isNoSuchAttribute(_ status: Int32) -> Bool { status == 105 || status == 6 }
 
+    /// True when this node's partition has quorum (`crm_node -q` prints 1), false when it has not, nil when
+    /// no cluster answers.
+    public func isQuorate() -> Bool? {
+        guard isInstalled, let result = try? ChildProcess.run(sbindir + "/crm_node", ["-q"], timeoutSeconds: deadline.seconds(atMost: 10)),
+              result.succeeded
+        else { return nil }
+        switch result.output.trimmingWhitespace {
+        case "1": return true
+        case "0": return false
+        default: return nil
+        }
+    }
+
+    /// A cluster-wide value in the CIB's `crm_config` section (`crm_attribute --type crm_config`); nil when
+    /// there is none (not an error). Throws when the cluster does not answer: then nobody knows.
+    public func clusterOption(_ name: String) throws(AgentError) -> String? {
+        let result = try clusterOptionCommand(name, ["--query", "--quiet"])
+        if Cluster.isNoSuchAttribute(result.status) { return nil }
+        guard result.succeeded else {
+            throw .commandFailed(command: "crm_attribute --type crm_config --query", status: result.status, output: result.output)
+        }
+        let value = result.output.trimmingWhitespace
+        return value.isEmpty ? nil : value
+    }
+
+    /// Writes a cluster-wide value, only from a partition with quorum: a value written in a minority's CIB
+    /// is replaced by the majority's when the partitions join, so the write could be lost without anyone
+    /// knowing. Pacemaker ignores crm_config names it does not know (crm_verify of 2.1.5 and 3.0.0 says
+    /// nothing of a `pgha-sync-<resource>` nvpair), and a change there makes it run its scheduler once.
+    public func setClusterOption(_ name: String, value: String) throws(AgentError) {
+        guard !value.contains(where: \.isNewline) else {
+            throw .invalidParameter(name: name, value: value, why: "a cluster option's value is one line")
+        }
+        guard isQuorate() == true else {
+            throw .refused("this node's partition has no quorum (crm_node -q): \(name) not written")
+        }
+        let result = try clusterOptionCommand(name, ["--update", value])
+        guard result.succeeded else {
+            throw .commandFailed(command: "crm_attribute --type crm_config --update", status: result.status, output: result.output)
+        }
+    }
+
+    private func clusterOptionCommand(_ name: String, _ operation: [String]) throws(AgentError) -> ProcessResult {
+        let path = sbindir + "/crm_attribute"
+        guard ChildProcess.isExecutable(path) else { throw .binaryMissing(path) }
+        return try ChildProcess.run(path, ["--type", "crm_config", "--name", name] + operation,
+                                    timeoutSeconds: deadline.seconds(atMost: 10))
+    }
+
     /// Forgets `operation` (interval 0) of `resource` on `node` when it failed: its failure record and fail
     /// count, nothing else (no re-probe, unlike a refresh).
     public func clearFailedOperation(_ operation: String, resource: String, node: String) throws(AgentError) {
