@@ -130,7 +130,7 @@ import Testing
         var log = ""
         try #require(eventually(timeout: 60) {
             log = (try? a.pgha("monitor", clone).log) ?? ""
-            return workspace.nodeAttribute(recordName, node: "crm_config") == "v1 k=1 standbys=n2,n3"
+            return workspace.nodeAttribute(recordName, node: "crm_config") == "v1 k=1 standbys=n2,n3 primary=n1"
         }, "n1's monitor records its set: \(log)")
         #expect(setting(a) == #"ANY 1 ("n2", "n3")"#)
         return (a, b, c)
@@ -152,13 +152,13 @@ import Testing
             return Self.setting(a) == #"ANY 1 ("n2")"#
         }, "after the grace n1 waits for n2 alone: \(log)")
         for _ in 0..<2 { log = try a.pgha("monitor", Self.clone).log }
-        #expect(workspace.nodeAttribute(Self.recordName, node: "crm_config") == "v1 k=1 standbys=n2,n3",
+        #expect(workspace.nodeAttribute(Self.recordName, node: "crm_config") == "v1 k=1 standbys=n2,n3 primary=n1",
                 "no record written without quorum")
         #expect(log.contains("no quorum"), "\(log)")
         try Self.set(workspace, "quorum", nil)
         #expect(eventually(timeout: 30) {
             log = (try? a.pgha("monitor", Self.clone).log) ?? ""
-            return workspace.nodeAttribute(Self.recordName, node: "crm_config") == "v1 k=1 standbys=n2"
+            return workspace.nodeAttribute(Self.recordName, node: "crm_config") == "v1 k=1 standbys=n2 primary=n1"
         }, "with quorum back the record narrows once n2 flushed past the change: \(log)")
         try a.sql("INSERT INTO t VALUES (2)")
         let steady = try a.pgha("monitor", Self.clone).log
@@ -167,8 +167,8 @@ import Testing
         // At every write the record covered the setting in force, and the setting that followed until the
         // next write: the record never named fewer than the setting.
         let writes = Self.writes(workspace)
-        #expect(writes.map(\.record.text) == ["v1 k=0 standbys=n2,n3 alone-since=\(writes.first?.record.aloneSince ?? 0)",
-                                              "v1 k=1 standbys=n2,n3", "v1 k=1 standbys=n2"], "\(writes)")
+        #expect(writes.map(\.record.text) == ["v1 k=0 standbys=n2,n3 alone-since=\(writes.first?.record.aloneSince ?? 0) primary=n1",
+                                              "v1 k=1 standbys=n2,n3 primary=n1", "v1 k=1 standbys=n2 primary=n1"], "\(writes)")
         for (index, write) in writes.enumerated() {
             let next = index + 1 < writes.count ? writes[index + 1].setting : SynchronousSet(setting: Self.setting(a) ?? "")
             #expect(Self.covers(write.record, write.setting) && Self.covers(write.record, next),
@@ -198,7 +198,7 @@ import Testing
         #expect(try b.sql("SELECT count(*) FROM t") == acknowledged, "0 acknowledged rows lost")
         // Widened for n2's own standbys before its first commit: written while it was still in recovery.
         let widening = try #require(Self.writes(workspace).last)
-        #expect(widening.record.text == "v1 k=1 standbys=n1,n2,n3")
+        #expect(widening.record.text == "v1 k=1 standbys=n1,n2,n3 primary=n2")
         #expect(widening.inRecovery, "the record was widened before pg_ctl promote: \(Self.writes(workspace)) \(promoted.log)")
         #expect(Self.covers(widening.record, SynchronousSet(setting: Self.setting(b) ?? "")))
     }

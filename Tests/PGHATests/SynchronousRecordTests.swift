@@ -57,4 +57,35 @@ struct SynchronousRecordTests {
         }
         #expect(why.contains("committed without a synchronous standby since 1764000000"))
     }
+
+    @Test("the primary that wrote the record: stored, read back, ignored by a reader that predates it")
+    func primaryField() {
+        let record = SynchronousRecord(count: 1, standbys: ["n2", "n3"], primary: "n1")
+        #expect(record.text == "v1 k=1 standbys=n2,n3 primary=n1")
+        #expect(SynchronousRecord.read(record.text) == .record(record))
+        let alone = SynchronousRecord(count: 0, standbys: ["n2"], aloneSince: 7, primary: "n1")
+        #expect(SynchronousRecord.read(alone.text) == .record(alone))
+        #expect(SynchronousRecord.read("v1 k=1 standbys=n2,n3") == .record(SynchronousRecord(count: 1, standbys: ["n2", "n3"])))
+    }
+
+    @Test("the record's primary back and publishing is proof enough, at any k'; another node's is not")
+    func primaryPublishes() {
+        // 3 nodes, k = 1: n1 (primary) killed with the record naming n2 and n3; n2 stopped before. n1 is
+        // back in recovery and publishes: n3 compares with it, and the more advanced of them promotes.
+        let both = SynchronousRecord(count: 1, standbys: ["n2", "n3"], primary: "n1")
+        #expect(electRecorded(local: at("n3", 100), others: [at("n1", 100), at("n2", nil)], record: both) == .promote)
+        #expect(electRecorded(local: at("n3", 100), others: [at("n1", 150), at("n2", nil)], record: both)
+                == .deferTo(at("n1", 150)))
+        #expect(electRecorded(local: at("n1", 150), others: [at("n3", 100)], record: both) == .promote)
+        // Without n1's position, still |V| - k' + 1 members of V.
+        #expect(electRecorded(local: at("n3", 100), others: [at("n1", nil)], record: both)
+                == .noQuorum(publishers: [at("n3", 100)], needed: 2))
+        // A record another primary wrote: n4's position proves nothing of n1's commits.
+        #expect(electRecorded(local: at("n3", 100), others: [at("n4", 90)], record: both)
+                == .noQuorum(publishers: [at("n3", 100)], needed: 2))
+        // k' = 0: only the old primary holds every commit; with it back, it is compared like any node.
+        let alone = SynchronousRecord(count: 0, standbys: ["n2"], aloneSince: 7, primary: "n1")
+        #expect(electRecorded(local: at("n2", 100), others: [at("n1", 120)], record: alone) == .deferTo(at("n1", 120)))
+        #expect(electRecorded(local: at("n1", 120), others: [at("n2", 100)], record: alone) == .promote)
+    }
 }

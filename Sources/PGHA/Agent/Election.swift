@@ -50,9 +50,16 @@ public func electSynchronous(local: Candidate, others: [Candidate], members: Int
 /// Pure: the rule of synchronous mode with a recorded set (`SynchronousRecord`, k' of V). Every
 /// acknowledged commit is on k' members of V, so any |V| - k' + 1 of them include a holder, and the most
 /// advanced publisher holds every commit: this node may promote when at least that many members of V
-/// published and none is ahead of it. k' = 0 (the primary committed alone): no group suffices.
+/// published and none is ahead of it. k' = 0 (the primary committed alone): no group of standbys suffices.
+/// The record's primary publishing suffices in every case.
 public func electRecorded(local: Candidate, others: [Candidate], record: SynchronousRecord) -> ElectionOutcome {
     guard local.position != nil else { return elect(local: local, others: others) }
+    // The primary that wrote the record holds every commit it acknowledged: once it published (back after
+    // its failure, in recovery), the most advanced publisher holds them all, whatever the record's k'.
+    if let primary = record.primary,
+       ([local] + others).contains(where: { $0.node == primary && $0.position != nil }) {
+        return elect(local: local, others: others)
+    }
     guard let needed = record.publishersNeeded else {
         return .refuse("the primary committed without a synchronous standby" + (record.aloneSince.map { " since \($0)" } ?? "")
                        + ": no standby may hold every acknowledged commit")

@@ -17,6 +17,7 @@ func promote(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
     // The promotion score is only a hint, set by a monitor that may be old: the published positions of
     // this transition decide.
     var record: SynchronousRecord?
+    var recordedSetting: SynchronousSet?
     if context.environment.hasCloneMeta, context.cluster.isInstalled {
         record = try checkElection(resource, context: context)
     }
@@ -35,8 +36,9 @@ func promote(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
             throw .unexpectedState("synchronous_standby_names = '\(wanted)' is not in force after a reload: not promoting")
         }
         if usesSynchronousRecord(resource, context: context) {
-            try widenSynchronousRecord(for: SynchronousSet(count: wanted.count, standbys: wanted.standbys),
-                                       record: record, context: context)
+            let set = SynchronousSet(count: wanted.count, standbys: wanted.standbys)
+            try widenSynchronousRecord(for: set, record: record, node: resource.node, context: context)
+            recordedSetting = set
         }
     } else {
         try keepSynchronousStandbys(resource, members: memberNodes(context: context, adding: [resource.node]),
@@ -53,6 +55,12 @@ func promote(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
         : "asynchronous"
     context.log.info("\(resource.node) promoted: now primary on timeline \(timeline), \(sync)")
     recordDecision("promoted: now primary on timeline \(timeline), \(sync)", context: context)
+    if let recordedSetting, let text = try? session.value("SELECT pg_current_wal_lsn()"), let lsn = LSN(text) {
+        // Every commit of the old term lies before this position, and every later one waits for this
+        // setting: once its standbys flushed past it, the record may narrow to them (the first monitor
+        // checks, instead of taking a mark of its own and waiting one more interval).
+        context.writeState("sync-flush", SynchronousFlushMark(setting: recordedSetting, lsn: lsn).text)
+    }
     if resource.version >= ServerVersion(major: 13),
        (try? session.value("SELECT current_setting('max_slot_wal_keep_size')")) == "-1" {
         context.log.warning("max_slot_wal_keep_size is -1: a member that stays down keeps its slot, and the WAL it pins can fill this primary's disk")
@@ -79,16 +87,23 @@ func promote(_ context: ActionContext) throws(AgentError) -> OCFReturnCode {
 /// acknowledged by standbys the record does not name could be lost by the next failover. With no record
 /// (a cluster from before it), the rule from the member count holds for this setting too: writing one is
 /// then best effort, and the monitor writes it otherwise.
-func widenSynchronousRecord(for setting: SynchronousSet, record: SynchronousRecord?,
+func widenSynchronousRecord(for setting: SynchronousSet, record: SynchronousRecord?, node: String,
                             context: ActionContext) throws(AgentError) {
     forgetSynchronousSet(context: context)
     let known = record.map(SynchronousSet.init)
-    guard case .record(let widened)? = planSynchronousChange(setting: setting, record: known, to: setting).first else {
+    // Rewritten even when it covers the setting already: it must name this node as its primary before the
+    // first commit, or the old primary's position would count as proof of commits it never saw.
+    let widened: SynchronousSet
+    if case .record(let wider)? = planSynchronousChange(setting: setting, record: known, to: setting).first {
+        widened = wider
+    } else if let known, record?.primary != node {
+        widened = known
+    } else {
         rememberSynchronousRecord(record, context: context)
         return
     }
     do {
-        try writeSynchronousRecord(widened, previous: known, context: context)
+        try writeSynchronousRecord(widened, previous: known, primary: node, context: context)
     } catch {
         guard let known else {
             context.log.warning("synchronous set not recorded (\(error.reason)): the monitor records it")

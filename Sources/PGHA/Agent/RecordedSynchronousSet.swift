@@ -26,10 +26,11 @@ func readSynchronousRecord(context: ActionContext) throws(AgentError) -> Synchro
 }
 
 /// Writes the record (only with quorum, see `Cluster.setClusterOption`) and remembers it.
-func writeSynchronousRecord(_ set: SynchronousSet, previous: SynchronousSet?, context: ActionContext) throws(AgentError) {
+func writeSynchronousRecord(_ set: SynchronousSet, previous: SynchronousSet?, primary: String,
+                            context: ActionContext) throws(AgentError) {
     let since = set.count == 0
         ? (previous?.count == 0 ? cachedRecord(context: context)?.aloneSince : nil) ?? wallClockSeconds() : nil
-    let record = SynchronousRecord(count: set.count, standbys: set.standbys, aloneSince: since)
+    let record = SynchronousRecord(count: set.count, standbys: set.standbys, aloneSince: since, primary: primary)
     try context.cluster.setClusterOption(synchronousRecordName(resource: context.environment.resourceName),
                                          value: record.text)
     context.writeState("sync-record", record.text)
@@ -77,14 +78,16 @@ func keepSynchronousSet(_ resource: Resource, replication: [StandbyReplication],
     }
     let cached = context.readState("sync-record")
     if choice.wanted == current, let cached, case .record(let record) = SynchronousRecord.read(cached),
-       SynchronousSet(record) == current { return }
+       SynchronousSet(record) == current, record.primary == resource.node { return }
 
     // Something to do: from here on, child processes and queries are fine.
     let record: SynchronousSet?
+    var recordPrimary: String?
     if let cached, cached == "none" {
         record = nil
     } else if let cached, case .record(let known) = SynchronousRecord.read(cached) {
         record = SynchronousSet(known)
+        recordPrimary = known.primary
     } else {
         do {
             let stored: SynchronousRecord?
@@ -104,29 +107,39 @@ func keepSynchronousSet(_ resource: Resource, replication: [StandbyReplication],
             }
             rememberSynchronousRecord(stored, context: context)
             record = stored.map(SynchronousSet.init)
+            recordPrimary = stored?.primary
         } catch {
             context.log.warning("synchronous set record not read: \(error.reason): the set is not changed")
             return
         }
     }
 
-    let plan = planSynchronousChange(setting: current, record: record, to: choice.wanted)
+    var plan = planSynchronousChange(setting: current, record: record, to: choice.wanted)
+    if let record, recordPrimary != resource.node, plan.first.map({ if case .record = $0 { false } else { true } }) ?? true {
+        // Written by another primary (or before the record named one): the promote rule must not take that
+        // node's position as proof of this one's commits.
+        plan.insert(.record(record), at: 0)
+    }
     var recorded = record
+    var inForce = current
     for step in plan {
         do {
             switch step {
             case .record(let set):
-                try writeSynchronousRecord(set, previous: recorded, context: context)
+                try writeSynchronousRecord(set, previous: recorded, primary: resource.node, context: context)
                 recorded = set
             case .setting(let set):
                 try applySynchronousSetting(set, was: current, resource: resource, context: context)
+                context.writeState("sync-flush", SynchronousFlushMark(setting: set, lsn: nil).text)
+                inForce = set
                 // The WAL senders take the new value when they handle the reload's signal, moments after a
                 // new session sees it: the position the narrowing waits for is taken at the next monitor,
-                // when every acknowledgement certainly follows the new setting.
-                context.writeState("sync-flush", SynchronousFlushMark(setting: set, lsn: nil).text)
-                return
+                // when every acknowledgement certainly follows the new setting. Unless the standbys it
+                // drops have no WAL sender now: then none can acknowledge under the old value, and a sender
+                // they start from here on reads the new one, so the position can be taken at once.
+                guard try droppedHaveNoSender(from: current, to: set, resource: resource) else { return }
             case .awaitFlush(let count, let standbys):
-                guard try flushedPastChange(count: count, of: standbys, setting: current, resource: resource,
+                guard try flushedPastChange(count: count, of: standbys, setting: inForce, resource: resource,
                                             context: context) else { return }
             }
         } catch {
@@ -156,6 +169,18 @@ private func applySynchronousSetting(_ set: SynchronousSet, was current: Synchro
     }
     let was = current.count == 0 ? "none" : SynchronousStandbyNames(count: current.count, standbys: current.standbys).setting
     context.log.info("synchronous_standby_names = '\(names)' (was '\(was)'): commits wait for \(set.count) of [\(set.standbys.joined(separator: " "))]")
+}
+
+/// True when the change from `old` to `new` only drops standbys (same count) and none of those it drops
+/// has a WAL sender on the primary now, asked after the new value is in force.
+private func droppedHaveNoSender(from old: SynchronousSet, to new: SynchronousSet,
+                                 resource: Resource) throws(AgentError) -> Bool {
+    let dropped = Set(old.standbys).subtracting(new.standbys)
+    guard new.count == old.count, new.count > 0, !dropped.isEmpty, Set(new.standbys).isSubset(of: old.standbys) else {
+        return false
+    }
+    let senders = try resource.connect().query("SELECT application_name FROM pg_stat_replication").compactMap { $0.first ?? nil }
+    return dropped.isDisjoint(with: senders)
 }
 
 /// The `awaitFlush` step: true once `count` of `standbys` have flushed past the position taken after

@@ -13,11 +13,15 @@ public struct SynchronousRecord: Equatable, Sendable {
     public let standbys: [String]
     /// When the record last said k' = 0 (epoch seconds), nil otherwise: what status and a refusal show.
     public let aloneSince: Int?
+    /// The primary that wrote it: every commit it acknowledged is on it, so its own published position is
+    /// proof enough (nil in a record written before the field: then only members of `standbys` count).
+    public let primary: String?
 
-    public init(count: Int, standbys: [String], aloneSince: Int? = nil) {
+    public init(count: Int, standbys: [String], aloneSince: Int? = nil, primary: String? = nil) {
         self.count = count
         self.standbys = Array(Set(standbys)).sorted()
         self.aloneSince = count == 0 ? aloneSince : nil
+        self.primary = primary
     }
 
     /// The record's format version; a record of a later one (a newer pgha) is not guessed at.
@@ -27,10 +31,11 @@ public struct SynchronousRecord: Equatable, Sendable {
     /// None can when k' is 0: a commit may exist on the old primary alone.
     public var publishersNeeded: Int? { count == 0 ? nil : standbys.count - count + 1 }
 
-    /// The stored form: `v1 k=1 standbys=n2,n3` (`alone-since=<epoch>` added when k is 0).
+    /// The stored form: `v1 k=1 standbys=n2,n3 primary=n1` (`alone-since=<epoch>` added when k is 0). A
+    /// reader ignores fields it does not know, so `primary=` needed no new format version.
     public var text: String {
         "v\(Self.formatVersion) k=\(count) standbys=\(standbys.joined(separator: ","))"
-            + (aloneSince.map { " alone-since=\($0)" } ?? "")
+            + (aloneSince.map { " alone-since=\($0)" } ?? "") + (primary.map { " primary=\($0)" } ?? "")
     }
 
     /// What reading a stored value gave.
@@ -59,6 +64,7 @@ public struct SynchronousRecord: Equatable, Sendable {
         let standbys = list.split(separator: ",").map(String.init)
         guard count <= standbys.count else { return .unreadable(text) }
         let since = fields["alone-since"].flatMap { Int($0) }
-        return .record(SynchronousRecord(count: count, standbys: standbys, aloneSince: since))
+        let primary = fields["primary"].flatMap { $0.isEmpty ? nil : $0 }
+        return .record(SynchronousRecord(count: count, standbys: standbys, aloneSince: since, primary: primary))
     }
 }

@@ -253,8 +253,12 @@ def streaming_to(primary):
 
 
 def settled(expected_standbys=None):
-    """The cluster's end state: one writable primary, Pacemaker agrees, every other node streams from it."""
-    if expected_standbys is None:
+    """The cluster's end state: one writable primary, Pacemaker agrees, every other node streams from it;
+    in synchronous mode with every node up, also the primary's synchronous set and the cluster's record of
+    it naming every other node (the record narrows a monitor or two after a change: a scenario started
+    before then would fault a cluster whose promote rule still waits for the last primary)."""
+    everyone = expected_standbys is None
+    if everyone:
         expected_standbys = len(NODES) - 1
     writable = writable_nodes()
     if len(writable) != 1:
@@ -264,7 +268,28 @@ def settled(expected_standbys=None):
         return None
     if len(streaming_to(primary)) != expected_standbys:
         return None
+    if everyone and records_synchronous_set():
+        others = sorted(n for n in NODES if n != primary)
+        wanted = (sync_standbys(), others)
+        if synchronous_standby_names(primary) != wanted or sync_record() != wanted:
+            return None
     return primary
+
+
+def records_synchronous_set():
+    """True when the lab's agent keeps a recorded synchronous set (pgha in synchronous mode)."""
+    return sync_standbys() > 0 and setting("PGHA_LAB_AGENT_KIND") != "paf"
+
+
+def sync_record(resource="pgsqld"):
+    """The recorded synchronous set (the CIB's crm_config `pgha-sync-<resource>`, `v1 k=1 standbys=n2,n3`)
+    as (k, [standbys]); None when there is none or it is of another shape."""
+    out = crm("crm_attribute", "--type", "crm_config", "--name", f"pgha-sync-{resource}", "--query",
+              "--quiet", check=False)
+    match = re.fullmatch(r"v1 k=(\d+) standbys=([^ ]*)(?: alone-since=\d+)?(?: primary=\S+)?", out.stdout.strip())
+    if out.returncode != 0 or not match:
+        return None
+    return int(match[1]), sorted(n for n in match[2].split(",") if n)
 
 
 def synchronous_standby_names(primary):

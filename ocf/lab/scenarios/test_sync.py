@@ -21,14 +21,19 @@ def no_split_brain(report):
 
 def assert_synchronous(primary):
     """The agent's setting on the primary: ANY k over the other members, each quoted; all of them in the
-    quorum as PostgreSQL reports it."""
+    quorum as PostgreSQL reports it; the cluster's record naming the same set. The set follows the standbys
+    that stream (a rejoining node is added once it streams, in the monitor after), so it is waited for."""
     k, others = lab.sync_standbys(), sorted(n for n in lab.NODES if n != primary)
-    names = lab.synchronous_standby_names(primary)
-    assert names is not None, f"synchronous_standby_names on {primary}: " \
-        f"{lab.query(primary, 'SHOW synchronous_standby_names')!r}, wanted ANY {k} (...)"
-    assert names[0] == k and sorted(names[1]) == others, f"{names}, wanted ANY {k} {others}"
+
+    def names():
+        found = lab.synchronous_standby_names(primary)
+        return (found[0], sorted(found[1])) if found else None
+
+    lab.wait_for(f"synchronous_standby_names = ANY {k} {others} on {primary}", 60, lambda: names() == (k, others))
     lab.wait_for(f"{', '.join(others)} in the quorum of {primary}", 30,
                  lambda: all(lab.sync_state(primary, n) == "quorum" for n in others))
+    lab.wait_for(f"the recorded synchronous set naming {k} of {others}", 60,
+                 lambda: lab.sync_record() == (k, others))
 
 
 def kill_primary_loses_nothing():
@@ -88,10 +93,12 @@ def test_4_switchover(cluster):
 
 
 def test_5_no_quorum_waits_for_the_old_primary(cluster):
-    """A standby stopped (banned), then the primary killed: the one standby left cannot show that it holds
-    every acknowledged commit (with ANY 1 of two, a commit may be on the other one only), so its promotion
-    is refused and the cluster waits until the old primary, fenced and booted again, publishes its
-    position too; then the more advanced of the two is promoted and nothing acknowledged is lost."""
+    """A standby stopped (banned), then the primary killed at once, before the primary's monitor could
+    drop the stopped standby from its synchronous set and the record (a grace of 20 s): the one standby
+    left cannot show that it holds every acknowledged commit (with ANY 1 of two, a commit may be on the
+    other one only), so its promotion is refused and the cluster waits until the old primary, fenced and
+    booted again, publishes its position too; then the more advanced of the two is promoted and nothing
+    acknowledged is lost."""
     report = {"scenario": "standby stopped, then kill -9 of the primary, synchronous"}
     with traffic(report) as old:
         stopped, survivor = [n for n in lab.NODES if n != old]
@@ -108,7 +115,9 @@ def test_5_no_quorum_waits_for_the_old_primary(cluster):
             def refused():
                 with open(log, errors="replace") as f:
                     f.seek(log_start)
-                    return "must not promote: synchronous mode" in f.read()
+                    text = f.read()
+                    return "must not promote: the recorded synchronous set" in text \
+                        or "must not promote: synchronous mode" in text
 
             lab.wait_for(f"{survivor} refusing its promotion for want of quorum", DEADLINE, refused)
             report["refused_s"] = elapsed(report)
@@ -141,5 +150,45 @@ def test_6_candidate_fenced_during_its_promotion(cluster):
     report = faults.fence_during_promote()
     no_split_brain(report)
     assert report["new"] != report["candidate"]
+    assert report["lost"] == 0, f"{report['lost']} acknowledged rows lost"
+    assert_synchronous(report["after"])
+
+
+def test_7_standby_gone_before_the_primary_does_not_block(cluster):
+    """A standby stopped (banned, its node still a member) long enough for the primary to drop it from its
+    synchronous set and the record, then the primary killed: the record says every acknowledged commit is
+    on the standby left, so that standby is promoted without waiting for the old primary, and nothing
+    acknowledged is lost."""
+    report = {"scenario": "standby stopped and dropped from the record, then kill -9 of the primary, synchronous"}
+    k = lab.sync_standbys()
+    with traffic(report) as old:
+        stopped, survivor = [n for n in lab.NODES if n != old]
+        lab.crm("crm_resource", "--ban", "--resource", "pgsql-ha", "--node", stopped)
+        try:
+            lab.wait_for(f"{stopped} stopped", DEADLINE, lambda: lab.running_postmaster(stopped) is None)
+            began = time.monotonic()
+            lab.wait_for(f"{old}'s synchronous set and the record down to {survivor}", 90,
+                         lambda: lab.synchronous_standby_names(old) == (k, [survivor])
+                         and lab.sync_record() == (k, [survivor]))
+            report["dropped_after_s"] = round(time.monotonic() - began, 1)
+            os.kill(lab.postmaster_pid(old), 9)
+            report["t0"] = time.monotonic()
+            old_ran = []
+
+            def survivor_writable():
+                if lab.running_postmaster(old) is not None:
+                    old_ran.append(elapsed(report))
+                return survivor if lab.writable_nodes() == [survivor] else None
+
+            new = lab.wait_for(f"{survivor} writable", DEADLINE, survivor_writable)
+            report["writable_s"] = elapsed(report)
+            report["new"] = new
+            report["old_ran_before_s"] = old_ran[:1]
+        finally:
+            lab.crm("crm_resource", "--clear", "--resource", "pgsql-ha")
+    no_split_brain(report)
+    print(f"\n{report}")
+    # Promoted on the record alone: the old primary (fenced, then booted) had not run again yet.
+    assert not report["old_ran_before_s"], f"{old} ran again before {survivor} was promoted: {report}"
     assert report["lost"] == 0, f"{report['lost']} acknowledged rows lost"
     assert_synchronous(report["after"])
